@@ -1,0 +1,1 @@
+"""goldthread: an improvement system for English local authority children's services."""

@@ -1,0 +1,1 @@
+"""Ofsted Annex A: the list specification, the reader and validation, and synthetic data."""
