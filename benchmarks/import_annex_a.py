@@ -1,0 +1,105 @@
+"""Benchmark: reading, validating, measuring and storing a large council's Annex A.
+
+Generates the large synthetic workbook (~70,000 rows), then times each stage on it and prints:
+calamine parse-only time, read+validate time, measures time, store time (SQLite in a temporary
+folder, or DATABASE_URL), the ratio of read+validate to parse-only, and peak memory.
+Targets: read+validate within 1.5x of parse-only; all measures in under a second.
+
+    ./dev bench            or    .venv/bin/python benchmarks/import_annex_a.py [--size large] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+
+def best_of(repeat: int, fn):
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="large", choices=["small", "medium", "large"])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="goldthread-bench-"))
+    os.environ.setdefault("GOLDTHREAD_DATA_DIR", str(work))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goldthread.settings")
+    import django
+
+    django.setup()
+    import python_calamine
+    from django.core.management import call_command
+    from goldthread.core.annexa.synth import SynthConfig, write_workbook
+
+    from goldthread.core.annexa.reader import read_annex_a
+    from goldthread.core.measures import REGISTRY, Context, compute_all
+    from goldthread.councils.actions import load_councils
+    from goldthread.councils.models import LocalAuthority
+    from goldthread.extracts.actions import import_extract
+
+    as_at = dt.date(2025, 3, 31)
+    path = work / f"annex-a-{args.size}.xlsx"
+    start = time.perf_counter()
+    counts = write_workbook(path, SynthConfig(size=args.size, profile="struggling", seed=7), as_at)
+    generate = time.perf_counter() - start
+    rows = sum(counts.values())
+
+    def parse_only():
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        return [book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names]
+
+    parse, _ = best_of(args.repeat, parse_only)
+    read, annex = best_of(args.repeat, lambda: read_annex_a(path, extract_date=as_at))
+    ctx = Context(as_at=as_at, child_population=60_000)
+    measure_time, results = best_of(args.repeat, lambda: compute_all(annex, ctx))
+    per_measure = {}
+    for mid, m in REGISTRY.items():
+        t0 = time.perf_counter()
+        m.compute(annex, ctx)
+        per_measure[mid] = time.perf_counter() - t0
+    slowest = sorted(per_measure.items(), key=lambda kv: -kv[1])[:3]
+
+    tracemalloc.start()
+    read_annex_a(path, extract_date=as_at)
+    _, read_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    call_command("migrate", verbosity=0, interactive=False)
+    load_councils()
+    council = LocalAuthority.objects.get(ons_code="E06999901")
+    start = time.perf_counter()
+    import_extract(council, path, extract_date=as_at)
+    full_import = time.perf_counter() - start
+    store = full_import - read - measure_time
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print(f"workbook: {args.size}, {rows:,} rows in {len(counts)} lists, {path.stat().st_size / 1e6:.1f} MB "
+          f"(generated in {generate:.1f} s)")
+    print(f"database: {django.db.connection.vendor}")
+    print(f"calamine parse-only      {parse:7.3f} s")
+    print(f"read + validate          {read:7.3f} s   ({len(annex.issues):,} issues)")
+    print(f"ratio read+validate / parse-only  {read / parse:5.2f}x   (target <= 1.5x)")
+    print(f"all {len(results)} measures          {measure_time:7.3f} s   (target < 1 s); slowest: "
+          + ", ".join(f"{mid} {t * 1000:.0f} ms" for mid, t in slowest))
+    print(f"store (import less read and measures) {store:7.3f} s   (whole import {full_import:.2f} s)")
+    print(f"peak memory: read+validate {read_peak / 1e6:.0f} MB traced; process max RSS {max_rss:.0f} MB")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+
+
+class LocalAuthority(models.Model):
+    """A council with children's services responsibilities."""
+
+    ons_code = models.CharField("ONS code", max_length=9, unique=True)
+    old_code = models.CharField("old 3-digit LA code", max_length=3, unique=True)
+    name = models.CharField(max_length=100)
+    region_code = models.CharField(max_length=9, blank=True)
+    region_name = models.CharField(max_length=60, blank=True)
+    la_type = models.CharField("type", max_length=60, blank=True)
+    fictional = models.BooleanField(default=False, help_text="A demonstration council, not a real one.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "local authority"
+        verbose_name_plural = "local authorities"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def child_population(self, on: dt.date) -> int | None:
+        """Children aged 0-17: the council's own figure if set, else the latest ONS estimate for a year
+        up to ``on``'s year."""
+        settings = getattr(self, "settings", None)
+        if settings and settings.child_population:
+            return settings.child_population
+        latest = self.populations.filter(year__lte=on.year).order_by("-year").first()
+        return latest.population if latest else None
+
+
+class ChildPopulation(models.Model):
+    """ONS mid-year estimate of children aged 0 to 17 (DfE's republication)."""
+
+    council = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="populations")
+    year = models.PositiveIntegerField()
+    population = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["council", "year"], name="one_population_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.council}: {self.population:,} children aged 0-17 in {self.year}"
+
+
+class CouncilSettings(models.Model):
+    """Local practice settings the measures use. Defaults are the common local intervals."""
+
+    council = models.OneToOneField(LocalAuthority, on_delete=models.CASCADE, related_name="settings")
+    cp_visit_working_days = models.PositiveSmallIntegerField(
+        "CP visit interval (working days)", default=10)
+    cin_visit_working_days = models.PositiveSmallIntegerField(
+        "CIN visit interval (working days)", default=20)
+    caseload_threshold = models.PositiveSmallIntegerField("caseload threshold (children)", default=20)
+    child_population = models.PositiveIntegerField(
+        "child population (0-17)", null=True, blank=True,
+        help_text="Leave blank to use the ONS mid-year estimate.")
+
+    class Meta:
+        verbose_name = "council settings"
+        verbose_name_plural = "council settings"
+
+    def __str__(self) -> str:
+        return f"Settings for {self.council}"

@@ -1,0 +1,153 @@
+"""State changes for extracts. Views and commands call these; nothing else writes extracts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from django.db import transaction
+
+from goldthread.core.annexa import spec as S
+from goldthread.core.annexa.issues import UnreadableFile
+from goldthread.core.annexa.reader import AnnexA, Progress, read_annex_a
+from goldthread.core.measures import Context, Result, compute_all
+from goldthread.councils.models import LocalAuthority
+
+from .models import ROW_MODELS, Extract, MeasureValue, ValidationIssue
+
+log = logging.getLogger(__name__)
+BATCH = 2000
+
+
+class ImportRefused(Exception):
+    """The import was refused; ``str(exc)`` is one sentence for the user. The database is unchanged."""
+
+
+@dataclass
+class ImportOutcome:
+    extract: Extract
+    created: bool  # False when the very same file had been imported before
+    annex: AnnexA | None = None
+    replaced: bool = False
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, or of a folder's files (names and contents, in name order)."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        if path.is_dir():
+            digest.update(str(file.relative_to(path)).encode())
+        with file.open("rb") as fh:
+            while chunk := fh.read(1024 * 1024):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def measure_context(council: LocalAuthority, as_at: dt.date) -> Context:
+    settings = getattr(council, "settings", None)
+    values = {}
+    if settings is not None:
+        values = dict(cp_visit_working_days=settings.cp_visit_working_days,
+                      cin_visit_working_days=settings.cin_visit_working_days,
+                      caseload_threshold=settings.caseload_threshold)
+    return Context(as_at=as_at, child_population=council.child_population(as_at), **values)
+
+
+def _column_values(series: pd.Series, kind: str) -> list:
+    if kind == S.DATE:
+        days = series.to_numpy(dtype="datetime64[D]")
+        return [None if np.isnat(d) else d.item() for d in days]
+    return [None if v is pd.NA or v is None or (isinstance(v, float) and np.isnan(v)) else v
+            for v in series.astype(object).to_numpy()]
+
+
+def _store_rows(extract: Extract, annex: AnnexA, progress: Progress | None) -> None:
+    for step, list_spec in enumerate(S.LISTS, start=1):
+        if progress:
+            progress("storing lists", step, len(S.LISTS))
+        table = annex.table(list_spec.number)
+        if table.empty:
+            continue
+        model = ROW_MODELS[list_spec.number]
+        names = list(list_spec.names)
+        columns = [_column_values(table[name], list_spec.column(name).kind) for name in names]
+        numbers = table["row_number"].tolist()
+        extras = table["extra"].tolist()
+        objects = [model(extract_id=extract.pk, row_number=number, extra=extra, **dict(zip(names, values, strict=True)))
+                   for number, extra, values in zip(numbers, extras, zip(*columns, strict=True), strict=True)]
+        model.objects.bulk_create(objects, batch_size=BATCH)
+
+
+def _store_measures(extract: Extract, results: dict[str, Result]) -> None:
+    MeasureValue.objects.bulk_create([
+        MeasureValue(extract=extract, measure_id=mid, value=r.value, numerator=r.numerator,
+                     denominator=r.denominator, note=r.note or "")
+        for mid, r in results.items()
+    ])
+
+
+def import_extract(council: LocalAuthority, path: str | Path, *, extract_date: dt.date | None = None,
+                   uploaded_by=None, replace: bool = False, progress: Progress | None = None,
+                   display_name: str | None = None) -> ImportOutcome:
+    """Read, validate and store one Annex A extract, all or nothing.
+
+    The same file imported again changes nothing. A different file for a date the council already has
+    is refused unless ``replace`` is set, in which case the old extract is replaced in the same
+    transaction. Raises ``UnreadableFile`` or ``ImportRefused``; either way the database is unchanged.
+    """
+    path = Path(path)
+    name = display_name or path.name
+    try:
+        digest = file_digest(path)
+    except OSError as exc:
+        raise UnreadableFile(f"{name} could not be opened: {exc.strerror or exc}.") from None
+    existing = Extract.objects.filter(council=council, sha256=digest).first()
+    if existing is not None:
+        return ImportOutcome(existing, created=False)
+    annex = read_annex_a(path, extract_date=extract_date, progress=progress, display_name=display_name)
+    if annex.extract_date > dt.date.today():
+        raise ImportRefused(f"The extract date {annex.extract_date:%d/%m/%Y} is in the future; give the date the "
+                            "extract was taken.")
+    clash = Extract.objects.filter(council=council, extract_date=annex.extract_date).first()
+    if clash is not None and not replace:
+        raise ImportRefused(f"{council} already has an extract as at {annex.extract_date:%d/%m/%Y} (from "
+                            f"{clash.source_name}); import again with --replace to replace it.")
+    if progress:
+        progress("computing measures", 1, 1)
+    results = compute_all(annex, measure_context(council, annex.extract_date))
+    with transaction.atomic():
+        if clash is not None:
+            clash.delete()
+        extract = Extract.objects.create(
+            council=council, extract_date=annex.extract_date, extract_date_inferred=annex.extract_date_inferred,
+            source_name=name[:255], sha256=digest, uploaded_by=uploaded_by,
+            row_counts={str(n): c for n, c in annex.row_counts.items()},
+            rejected_counts={str(n): c for n, c in annex.rows_rejected.items() if c},
+            error_count=len(annex.errors), warning_count=len(annex.warnings))
+        _store_rows(extract, annex, progress)
+        ValidationIssue.objects.bulk_create(
+            [ValidationIssue(extract=extract, severity=i.severity, kind=i.kind, message=i.message,
+                             list_number=i.list_number, sheet=i.sheet or "", row=i.row, column=i.column or "",
+                             value=i.value or "", expected=i.expected or "") for i in annex.issues],
+            batch_size=BATCH)
+        _store_measures(extract, results)
+    log.info("imported extract %s for council %s: %s rows, %s errors, %s warnings", extract.pk,
+             council.ons_code, extract.total_rows, extract.error_count, extract.warning_count)
+    return ImportOutcome(extract, created=True, annex=annex, replaced=clash is not None)
+
+
+def recompute_measures(extract: Extract) -> dict[str, Result]:
+    """Compute every measure again from the stored rows (after a change of settings or of a definition)."""
+    from .queries import StoredAnnexA
+
+    results = compute_all(StoredAnnexA(extract), measure_context(extract.council, extract.extract_date))
+    with transaction.atomic():
+        extract.measure_values.all().delete()
+        _store_measures(extract, results)
+    return results

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ExtractsConfig(AppConfig):
+    name = "goldthread.extracts"
+    verbose_name = "Annex A extracts"

@@ -1,0 +1,70 @@
+"""goldthread demo: a working goldthread on SQLite with two fictional councils, then serve it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from goldthread.core.annexa.synth import SynthConfig, write_workbook
+from goldthread.councils.actions import load_councils
+from goldthread.councils.models import LocalAuthority
+from goldthread.extracts.actions import import_extract
+
+# The two demonstration councils: one recovering from 'inadequate', one doing well.
+DEMO_COUNCILS = (
+    ("E06999901", SynthConfig(size="medium", profile="improving", seed=11, council_name="Northby")),
+    ("E06999902", SynthConfig(size="small", profile="strong", seed=22, council_name="Southmoor")),
+)
+DEMO_MONTHS = 6
+DEMO_PASSWORD = "goldthread-demo"  # noqa: S105  documented in the README; the demo listens on 127.0.0.1 only
+DEMO_USERS = (("demo-admin", True),)
+
+
+def month_ends(last: dt.date, count: int) -> list[dt.date]:
+    ends, day = [], last
+    for _ in range(count):
+        ends.append(day)
+        day = day.replace(day=1) - dt.timedelta(days=1)
+    return sorted(ends)
+
+
+class Command(BaseCommand):
+    help = "Set up the demo (SQLite, two fictional councils, six monthly extracts each) and serve it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="set up, but do not start the server")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--months", type=int, default=DEMO_MONTHS)
+
+    def handle(self, *args, **options):
+        out = self.stdout
+        call_command("migrate", verbosity=0, interactive=False)
+        summary = load_councils()
+        out.write(f"Councils: {summary.councils} loaded.")
+        folder = settings.DATA_DIR / "demo"
+        folder.mkdir(parents=True, exist_ok=True)
+        last = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+        for code, config in DEMO_COUNCILS:
+            council = LocalAuthority.objects.get(ons_code=code)
+            for as_at in month_ends(last, options["months"]):
+                path = folder / f"{config.council_name.lower()}-annex-a-{as_at:%Y-%m-%d}.xlsx"
+                if not path.exists():
+                    write_workbook(path, config, as_at)
+                outcome = import_extract(council, path, extract_date=as_at, replace=True)
+                state = "imported" if outcome.created else "already there"
+                out.write(f"{council}: extract as at {as_at:%d/%m/%Y} {state} "
+                          f"({outcome.extract.total_rows:,} rows).")
+        users = get_user_model()
+        for username, is_admin in DEMO_USERS:
+            user, _ = users.objects.get_or_create(username=username)
+            user.is_staff = user.is_superuser = is_admin
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        out.write(f"Demo logins (password '{DEMO_PASSWORD}'): {', '.join(u for u, _ in DEMO_USERS)}.")
+        if not options["no_serve"]:
+            out.write(f"goldthread demo: http://127.0.0.1:{options['port']}/  (Ctrl+C to stop)")
+            call_command("serve", port=options["port"])

@@ -1,0 +1,82 @@
+"""goldthread measures FILE_OR_LA [--as-at DATE] [--json]"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from goldthread.cliutil import find_council, parse_date, refuse
+from goldthread.core.annexa.issues import UnreadableFile
+from goldthread.core.annexa.reader import read_annex_a
+from goldthread.core.measures import REGISTRY, Context, compute_all
+from goldthread.extracts.queries import latest_extract
+
+
+def format_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.1f}"
+
+
+class Command(BaseCommand):
+    help = "Compute the measures for an Annex A file (without storing it) or show a council's stored values."
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", help="an Annex A file or folder, or a council's ONS or old LA code")
+        parser.add_argument("--as-at", type=parse_date,
+                            help="for a file: the extract date (default: the latest date in it); for a council: "
+                                 "the latest extract on or before this date")
+        parser.add_argument("--json", action="store_true", help="print a JSON list of measures")
+        parser.add_argument("--population", type=int,
+                            help="for a file: children aged 0-17 in the council, for the rates per 10,000")
+
+    def handle(self, *args, **options):
+        source = options["source"]
+        if Path(source).exists():
+            rows = self._from_file(Path(source), options)
+        else:
+            rows = self._from_council(source, options)
+        if options["json"]:
+            self.stdout.write(json.dumps(rows, indent=2))
+            return
+        width = max(len(r["title"]) for r in rows)
+        for r in rows:
+            detail = ""
+            if r["denominator"] is not None and r["unit"] == "percent":
+                detail = f"  ({format_value(r['numerator'], 'count')} of {format_value(r['denominator'], 'count')})"
+            self.stdout.write(f"{r['title']:<{width}}  {format_value(r['value'], r['unit']):>9}{detail}")
+
+    def _from_file(self, path: Path, options) -> list[dict]:
+        try:
+            annex = read_annex_a(path, extract_date=options["as_at"])
+        except UnreadableFile as exc:
+            refuse(str(exc))
+        ctx = Context(as_at=annex.extract_date, child_population=options["population"])
+        if not options["json"]:
+            self.stdout.write(f"{path.name}: measures as at {annex.extract_date:%d/%m/%Y}\n")
+        results = compute_all(annex, ctx)
+        return [self._row(mid, r.value, r.numerator, r.denominator) for mid, r in results.items()]
+
+    def _from_council(self, code: str, options) -> list[dict]:
+        council = find_council(code)
+        extract = latest_extract(council, options["as_at"])
+        if extract is None:
+            refuse(f"{council} has no Annex A extract{' on or before that date' if options['as_at'] else ''}; "
+                   "import one with 'goldthread import'.")
+        if not options["json"]:
+            self.stdout.write(f"{council}: measures as at {extract.extract_date:%d/%m/%Y}\n")
+        stored = {v.measure_id: v for v in extract.measure_values.all()}
+        return [self._row(mid, v.value, v.numerator, v.denominator) for mid in REGISTRY
+                if (v := stored.get(mid)) is not None]
+
+    @staticmethod
+    def _row(mid: str, value, numerator, denominator) -> dict:
+        m = REGISTRY[mid]
+        return {"id": m.id, "title": m.title, "unit": m.unit, "value": value, "numerator": numerator,
+                "denominator": denominator}

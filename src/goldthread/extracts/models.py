@@ -1,0 +1,120 @@
+"""A council's Annex A extracts, their rows per list, validation issues and measure values.
+
+The eleven row tables are generated from the Annex A specification (goldthread.core.annexa.spec), so
+each list's columns are declared in one place; migrations record them as ordinary models.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from goldthread.core.annexa import spec as S
+from goldthread.councils.models import LocalAuthority
+
+
+class Extract(models.Model):
+    """One council's Annex A as at an extract date."""
+
+    council = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="extracts")
+    extract_date = models.DateField()
+    extract_date_inferred = models.BooleanField(default=False)
+    source_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    row_counts = models.JSONField(default=dict, help_text="Rows stored per list number.")
+    rejected_counts = models.JSONField(default=dict, help_text="Rows left out per list number (errors).")
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["council", "-extract_date"]
+        get_latest_by = "extract_date"
+        constraints = [
+            models.UniqueConstraint(fields=["council", "extract_date"], name="one_extract_per_council_and_date"),
+            models.UniqueConstraint(fields=["council", "sha256"], name="same_file_imported_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council} Annex A as at {self.extract_date:%d %B %Y}"
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.row_counts.values())
+
+
+class ValidationIssue(models.Model):
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="issues")
+    severity = models.CharField(max_length=7, choices=[("error", "Error"), ("warning", "Warning")])
+    kind = models.CharField(max_length=40)
+    message = models.TextField()
+    list_number = models.PositiveSmallIntegerField(null=True)
+    sheet = models.CharField(max_length=255, blank=True)
+    row = models.PositiveIntegerField(null=True)
+    column = models.CharField(max_length=255, blank=True)
+    value = models.TextField(blank=True)
+    expected = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["list_number", "row", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.message}"
+
+
+class MeasureValue(models.Model):
+    """A measure computed when the extract was imported, so pages only read."""
+
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="measure_values")
+    measure_id = models.CharField(max_length=60)
+    value = models.FloatField(null=True)
+    numerator = models.FloatField(null=True)
+    denominator = models.FloatField(null=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["extract", "measure_id"], name="one_value_per_measure")]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} = {self.value}"
+
+
+class ListRow(models.Model):
+    """Fields every list row has; each list adds its own columns."""
+
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
+    row_number = models.PositiveIntegerField(help_text="The row as numbered in the uploaded spreadsheet.")
+    extra = models.JSONField(null=True, blank=True, help_text="Columns the specification does not know.")
+
+    class Meta:
+        abstract = True
+
+
+def _field(column: S.Column) -> models.Field:
+    label = column.header[:250]
+    if column.kind == S.DATE:
+        return models.DateField(label, null=True)
+    if column.kind in (S.INT, S.AGE):
+        return models.PositiveIntegerField(label, null=True)
+    if column.kind == S.BOOL:
+        return models.BooleanField(label, null=True)
+    if column.name in ("child_id", "adopter_id"):
+        return models.CharField(label, max_length=100, db_index=True)
+    return models.TextField(label, null=True)
+
+
+def _row_model(list_spec: S.ListSpec) -> type[models.Model]:
+    attrs = {column.name: _field(column) for column in list_spec.columns}
+    attrs["__module__"] = __name__
+    attrs["Meta"] = type("Meta", (), {
+        "verbose_name": f"{list_spec.label} row",
+        "ordering": ["extract", "row_number"],
+        "indexes": [models.Index(fields=["extract", "row_number"], name=f"list{list_spec.number}_extract_row")],
+    })
+    return type(f"List{list_spec.number}Row", (ListRow,), attrs)
+
+
+ROW_MODELS: dict[int, type[models.Model]] = {s.number: _row_model(s) for s in S.LISTS}
+globals().update({model.__name__: model for model in ROW_MODELS.values()})

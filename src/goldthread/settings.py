@@ -1,0 +1,150 @@
+"""goldthread settings: one module, driven by environment variables.
+
+GOLDTHREAD_DEBUG            "1" for development (never in production). Default off.
+GOLDTHREAD_SECRET_KEY       set it in production; without it a key is generated once and kept in
+                            GOLDTHREAD_DATA_DIR/secret_key (fine for one server, the demo and tests).
+DATABASE_URL                e.g. postgres://user@127.0.0.1:5432/goldthread. Default: SQLite in GOLDTHREAD_DATA_DIR.
+GOLDTHREAD_DATA_DIR         where the SQLite database and the demo's files live. Default: ./var
+GOLDTHREAD_ALLOWED_HOSTS    comma-separated host names. Default: localhost,127.0.0.1
+GOLDTHREAD_SECURE_COOKIES   "0" only for plain-http local use (the demo). Default on.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+
+def _flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0").strip().lower() in ("1", "true", "yes", "on")
+
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("GOLDTHREAD_DATA_DIR", Path.cwd() / "var")).resolve()
+
+DEBUG = _flag("GOLDTHREAD_DEBUG", False)
+DEMO = _flag("GOLDTHREAD_DEMO", False)
+
+
+def _secret_key() -> str:
+    key = os.environ.get("GOLDTHREAD_SECRET_KEY")
+    if key:
+        return key
+    # Development, tests and the demo keep a generated key beside their database.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("GOLDTHREAD_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
+                 if h.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "goldthread.councils",
+    "goldthread.extracts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "goldthread.urls"
+WSGI_APPLICATION = "goldthread.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'goldthread.sqlite3'}",
+        conn_max_age=60,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE",
+                                       "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+# WhiteNoise serves static files. Production runs `goldthread collectstatic` once (hashed, compressed
+# names); the demo, development and tests serve straight from the package.
+WHITENOISE_USE_FINDERS = not _flag("GOLDTHREAD_COLLECTED_STATIC", False)
+if not WHITENOISE_USE_FINDERS:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+# Secure defaults. The demo runs over plain http on 127.0.0.1, so it alone turns secure cookies off.
+_secure_cookies = _flag("GOLDTHREAD_SECURE_COOKIES", not DEMO)
+SESSION_COOKIE_SECURE = _secure_cookies
+CSRF_COOKIE_SECURE = _secure_cookies
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 30 * 60  # expire after 30 minutes of inactivity
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Uploads: Annex A workbooks of a large council are tens of megabytes.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024**2
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024**2
+
+# Nothing personal goes to logs: log levels and messages only, never request bodies or row values.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"goldthread": {"level": os.environ.get("GOLDTHREAD_LOG_LEVEL", "WARNING"), "handlers": ["console"], "propagate": False}},
+}
