@@ -113,6 +113,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # WhiteNoise serves static files. Production runs `goldthread collectstatic` once (hashed, compressed
 # names); the demo, development and tests serve straight from the package.
 WHITENOISE_USE_FINDERS = not _flag("GOLDTHREAD_COLLECTED_STATIC", False)

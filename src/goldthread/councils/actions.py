@@ -36,10 +36,13 @@ def load_councils(lookup: Path = LOOKUP, population: Path = POPULATION, *, ficti
 
     Idempotent: running it again updates names and regions and adds new years, never duplicates."""
     table = pd.read_csv(lookup, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    table = table[table["country"].eq("England") & table["la_code_new"].str.startswith("E")]
-    records = [dict(ons_code=r.la_code_new.strip(), old_code=r.la_code.strip(), name=r.local_authority_ons_name.strip(),
-                    region_code=r.rgn22cd.strip(), region_name=r.region_name.strip(), la_type=r.ons_la_type.strip(),
-                    fictional=False) for r in table.itertuples()]
+    table = table[table["country"].eq("England")]
+    # Councils since abolished (Cumbria, Northamptonshire, Poole) have no current code; their own ONS
+    # code is in the lower-tier column. They are kept, marked inactive, so their history is not lost.
+    records = [dict(ons_code=(r.la_code_new or r.ltla23cd).strip(), old_code=r.la_code.strip(),
+                    name=r.local_authority_ons_name.strip(), region_code=r.rgn22cd.strip(),
+                    region_name=r.region_name.strip(), la_type=r.ons_la_type.strip(), fictional=False,
+                    active=bool(r.la_code_new.strip())) for r in table.itertuples()]
     if fictional:
         records.extend(FICTIONAL)
     councils = {}

@@ -15,6 +15,8 @@ class LocalAuthority(models.Model):
     region_name = models.CharField(max_length=60, blank=True)
     la_type = models.CharField("type", max_length=60, blank=True)
     fictional = models.BooleanField(default=False, help_text="A demonstration council, not a real one.")
+    active = models.BooleanField(default=True, help_text="False for councils since merged or split "
+                                 "(Cumbria, Northamptonshire, Poole), kept so their history is not lost.")
 
     class Meta:
         ordering = ["name"]

@@ -144,24 +144,31 @@ def _kind(path: Path) -> str:
     raise UnreadableFile(f"{path.name} is not a spreadsheet. Expected {ACCEPTED}.")
 
 
-def _read_workbook(path: Path) -> list[RawSheet]:
+def _unreadable_workbook(path: Path, exc: Exception) -> UnreadableFile:
+    if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+        return UnreadableFile(f"{path.name} is password-protected, so it cannot be read. Remove the password in "
+                              "Excel and upload that copy.")
+    return UnreadableFile(f"{path.name} could not be read as a spreadsheet: the file is damaged or not in a "
+                          f"spreadsheet format. Expected {ACCEPTED}.")
+
+
+def _read_workbook(path: Path, progress: Progress | None = None) -> list[RawSheet]:
+    # calamine raises several exception types of its own for damaged files; only its calls are guarded.
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
-        sheets = []
-        for meta in book.sheets_metadata:
-            if str(meta.typ) != "SheetTypeEnum.WorkSheet":
-                continue
-            sheet = book.get_sheet_by_name(meta.name)
-            sheets.append(RawSheet(meta.name, sheet.to_python(skip_empty_area=False)))
-        return sheets
-    except UnreadableFile:
-        raise
-    except Exception as exc:  # calamine raises several of its own types for damaged files
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-            raise UnreadableFile(f"{path.name} is password-protected, so it cannot be read. Remove the password "
-                                 "in Excel and upload that copy.") from None
-        raise UnreadableFile(f"{path.name} could not be read as a spreadsheet: the file is damaged or not in a "
-                             f"spreadsheet format. Expected {ACCEPTED}.") from None
+        metas = [m for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+    except Exception as exc:
+        raise _unreadable_workbook(path, exc) from None
+    sheets = []
+    for step, meta in enumerate(metas, start=1):
+        if progress:
+            progress("reading sheets", step, len(metas))
+        try:
+            rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise _unreadable_workbook(path, exc) from None
+        sheets.append(RawSheet(meta.name, rows))
+    return sheets
 
 
 def _decode(data: bytes) -> str:
@@ -206,11 +213,11 @@ def _read_csvs(path: Path, kind: str) -> list[RawSheet]:
     return sheets
 
 
-def open_sheets(path: Path) -> list[RawSheet]:
+def open_sheets(path: Path, progress: Progress | None = None) -> list[RawSheet]:
     """Every sheet (or CSV file) in the upload, as rows of raw cell values."""
     kind = _kind(path)
     if kind == "workbook":
-        return _read_workbook(path)
+        return _read_workbook(path, progress)
     if kind == "csv":
         return [_csv_rows(path.name, path.read_bytes())]
     return _read_csvs(path, kind)
@@ -486,7 +493,7 @@ def read_annex_a(path: str | Path, *, extract_date: dt.date | None = None,
     path = Path(path)
     name = display_name or path.name
     try:
-        raw_sheets = open_sheets(path)
+        raw_sheets = open_sheets(path, progress)
     except UnreadableFile as exc:
         if display_name:
             raise UnreadableFile(str(exc).replace(path.name, display_name, 1)) from None
