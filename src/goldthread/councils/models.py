@@ -16,7 +16,7 @@ class LocalAuthority(models.Model):
     la_type = models.CharField("type", max_length=60, blank=True)
     fictional = models.BooleanField(default=False, help_text="A demonstration council, not a real one.")
     active = models.BooleanField(default=True, help_text="False for councils since merged or split "
-                                 "(Cumbria, Northamptonshire, Poole), kept so their history is not lost.")
+                                 "(such as Cumbria and Northamptonshire), kept so their history is not lost.")
 
     class Meta:
         ordering = ["name"]
