@@ -111,15 +111,15 @@ def _kind(path: Path) -> str:
     with path.open("rb") as fh:
         head = fh.read(4096)
     if not head:
-        raise UnreadableFile(f"{path.name} is empty: it has no content at all. Expected {ACCEPTED}.")
+        raise UnreadableFile(f"{path.name} is empty, with no content at all; expected {ACCEPTED}.")
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         try:
             with zipfile.ZipFile(path) as zf:
                 _check_zip(zf, path.name)
                 names = set(zf.namelist())
         except zipfile.BadZipFile:
-            raise UnreadableFile(f"{path.name} is damaged: it starts like a zip or .xlsx file but cannot be "
-                                 "opened. Save a fresh copy from Excel and try again.") from None
+            raise UnreadableFile(f"{path.name} is damaged (it starts like an .xlsx or zip file but cannot be "
+                                 "opened), so save a fresh copy from Excel and upload that.") from None
         if "[Content_Types].xml" in names:
             return "workbook"
         if "mimetype" in names or "content.xml" in names:
@@ -129,27 +129,28 @@ def _kind(path: Path) -> str:
         with path.open("rb") as fh:
             blob = fh.read(2 * 1024**2)
         if "EncryptedPackage".encode("utf-16-le") in blob or "EncryptionInfo".encode("utf-16-le") in blob:
-            raise UnreadableFile(f"{path.name} is password-protected, so it cannot be read. Remove the password "
+            raise UnreadableFile(f"{path.name} is password-protected, so it cannot be read: remove the password "
                                  "in Excel (File > Info > Protect Workbook > Encrypt with Password), save, and "
                                  "upload that copy.")
         return "workbook"
     lowered = head.lstrip().lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<table")):
         raise UnreadableFile(f"{path.name} is a web page (HTML) saved with a spreadsheet name, which goldthread "
-                             "cannot read. Open it in Excel and save it as an Excel workbook (.xlsx).")
-    if b"\x00" in head:
-        raise UnreadableFile(f"{path.name} is not a spreadsheet. Expected {ACCEPTED}.")
+                             "cannot read: open it in Excel and save it as an Excel workbook (.xlsx).")
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if b"\x00" in head and not utf16:
+        raise UnreadableFile(f"{path.name} is not a spreadsheet: expected {ACCEPTED}.")
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
         return "csv"
-    raise UnreadableFile(f"{path.name} is not a spreadsheet. Expected {ACCEPTED}.")
+    raise UnreadableFile(f"{path.name} is not a spreadsheet: expected {ACCEPTED}.")
 
 
 def _unreadable_workbook(path: Path, exc: Exception) -> UnreadableFile:
     if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-        return UnreadableFile(f"{path.name} is password-protected, so it cannot be read. Remove the password in "
+        return UnreadableFile(f"{path.name} is password-protected, so it cannot be read: remove the password in "
                               "Excel and upload that copy.")
-    return UnreadableFile(f"{path.name} could not be read as a spreadsheet: the file is damaged or not in a "
-                          f"spreadsheet format. Expected {ACCEPTED}.")
+    return UnreadableFile(f"{path.name} could not be read as a spreadsheet because it is damaged or in another "
+                          f"format; expected {ACCEPTED}.")
 
 
 def _read_workbook(path: Path, progress: Progress | None = None) -> list[RawSheet]:
@@ -172,6 +173,8 @@ def _read_workbook(path: Path, progress: Progress | None = None) -> list[RawShee
 
 
 def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text" export
+        return data.decode("utf-16")
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
@@ -197,7 +200,7 @@ def _read_csvs(path: Path, kind: str) -> list[RawSheet]:
     if kind == "dir":
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".txt", ".tsv"))
         if not files:
-            raise UnreadableFile(f"The folder {path.name} has no CSV files in it. Expected one CSV file per "
+            raise UnreadableFile(f"The folder {path.name} has no CSV files in it: expected one CSV file per "
                                  "Annex A list (for example 'List 1.csv').")
         for file in files:
             sheets.append(_csv_rows(file.name, file.read_bytes()))
@@ -207,7 +210,7 @@ def _read_csvs(path: Path, kind: str) -> list[RawSheet]:
                    if not i.is_dir() and Path(i.filename).suffix.lower() in (".csv", ".txt", ".tsv")
                    and not Path(i.filename).name.startswith(("._", "~$"))]
         if not members:
-            raise UnreadableFile(f"{path.name} is a zip file with no CSV files in it. Expected {ACCEPTED}.")
+            raise UnreadableFile(f"{path.name} is a zip file with no CSV files in it: expected {ACCEPTED}.")
         for info in members:
             sheets.append(_csv_rows(Path(info.filename).name, zf.read(info)))
     return sheets
@@ -265,7 +268,7 @@ def _best_header(rows: list[list], spec: S.ListSpec) -> tuple[int, dict[int, S.C
         return None
     names = {c.name for c in best[1].values()}
     key_cols = {c.name for c in spec.columns if c.required}
-    if len(names) >= 3 and (key_cols & names):
+    if (len(names) >= 3 and key_cols & names) or (len(names) >= 2 and key_cols <= names):
         return best
     return None
 
@@ -585,4 +588,4 @@ def read_annex_a(path: str | Path, *, extract_date: dt.date | None = None,
                              "to import.")
     issues.sort(key=lambda i: (i.list_number or 0, i.row or 0))
     return AnnexA(name, extract_date, inferred, tables, issues,
-                  {n: a[0].name for n, a in assigned.items() if n in tables}, rejected)
+                  {p.spec.number: p.sheet for p in parsed}, rejected)

@@ -19,8 +19,9 @@ import pandas as pd
 from .codes import CodeList, normalise_text
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-# Excel serial numbers we accept as dates: 1 Jan 1900 to 31 Dec 2099.
-_SERIAL_MIN, _SERIAL_MAX = 1, 73415
+# Excel serial numbers we accept as dates: 61 (1 March 1900; Excel counts a 29 February 1900 that never
+# was, so earlier serials are a day out) to 73050 (31 December 2099).
+_SERIAL_MIN, _SERIAL_MAX = 61, 73050
 _EPOCH = dt.date(1970, 1, 1)
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -44,7 +45,11 @@ def is_blank(raw: object) -> bool:
 
 
 def _as_text(raw: object) -> str:
-    return raw.strip().replace("\xa0", " ") if isinstance(raw, str) else str(raw)
+    if isinstance(raw, str):
+        return raw.strip().replace("\xa0", " ")
+    if isinstance(raw, float) and raw.is_integer():  # a code typed into a number cell: 6 not 6.0
+        return str(int(raw))
+    return str(raw)
 
 
 def _serial_to_date(serial: float) -> dt.date | None:

@@ -16,7 +16,7 @@ from goldthread import cli
 from goldthread.core.measures import REGISTRY
 from goldthread.extracts.models import Extract
 
-SAMPLE = Path(__file__).parent / "data" / "annex_a_sample_liia.xlsx"
+SAMPLE = Path(__file__).resolve().parents[2] / "core" / "annexa" / "tests" / "data" / "annex_a_sample_liia.xlsx"
 
 
 def run_cli(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
@@ -56,7 +56,7 @@ def test_import_of_unreadable_file_exits_non_zero_with_one_sentence(councils, tm
         call_command("import_annex_a", str(bad), "--la", "991")
     assert exit_.value.code == 2
     err = capsys.readouterr().err
-    assert err.startswith("report.xlsx is not a spreadsheet.")
+    assert err.startswith("report.xlsx is not a spreadsheet: expected an Excel workbook")
     assert err.count("\n") == 1 and "Traceback" not in err
     assert Extract.objects.count() == 0
 
@@ -107,6 +107,6 @@ def test_measures_on_unreadable_file_exits_non_zero(tmp_path):
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
     done = run_cli("measures", str(bad), tmp_path=tmp_path)
     assert done.returncode == 2
-    assert done.stderr.strip() == ("scan.xlsx is not a spreadsheet. Expected an Excel workbook (.xlsx or .xls), an "
+    assert done.stderr.strip() == ("scan.xlsx is not a spreadsheet: expected an Excel workbook (.xlsx or .xls), an "
                                    "OpenDocument spreadsheet (.ods), or a folder or .zip of CSV files, one per list.")
     assert done.stdout == ""

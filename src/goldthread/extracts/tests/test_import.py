@@ -20,7 +20,7 @@ from goldthread.extracts.actions import ImportRefused, import_extract, measure_c
 from goldthread.extracts.models import ROW_MODELS, Extract, MeasureValue, ValidationIssue
 from goldthread.extracts.queries import StoredAnnexA, latest_extract
 
-SAMPLE = Path(__file__).parent / "data" / "annex_a_sample_liia.xlsx"
+SAMPLE = Path(__file__).resolve().parents[2] / "core" / "annexa" / "tests" / "data" / "annex_a_sample_liia.xlsx"
 AS_AT = dt.date(2021, 3, 31)
 
 
