@@ -139,7 +139,7 @@ def assessments_completed(data: Data, ctx: Context) -> Result:
 
 
 @measure(id="assessments_within_45wd", title="Assessments completed within 45 working days", unit=PERCENT,
-         polarity=HIGHER, group="assessment", lists=(4,), national="cin_assessments_within_45wd",
+         polarity=HIGHER, group="assessment", lists=(4,),
          definition="""Of assessments authorised in the six months before the extract date, the percentage
          whose working days from the Continuous Assessment Start Date to the Date of Authorisation are 45 or
          fewer (the statutory timescale in Working Together; DfE measures from start to authorisation).""")
@@ -437,7 +437,7 @@ def _care_leavers(data: Data) -> pd.DataFrame:
 
 
 @measure(id="care_leavers_in_touch", title="Care leavers in touch", unit=PERCENT, polarity=HIGHER,
-         group="care_leavers", lists=(9,), national="care_leavers_in_touch",
+         group="care_leavers", lists=(9,),
          definition="""Of care leavers on List 9 (one row per young person), excluding those whose "LA in Touch"
          is Exclude, the percentage that are In touch. Blank or Not recorded counts as not in touch.""")
 def care_leavers_in_touch(data: Data, ctx: Context) -> Result:
