@@ -44,9 +44,9 @@ def main() -> None:
     django.setup()
     import python_calamine
     from django.core.management import call_command
-    from goldthread.core.annexa.synth import SynthConfig, write_workbook
 
     from goldthread.core.annexa.reader import read_annex_a
+    from goldthread.core.annexa.synth import SynthConfig, write_workbook
     from goldthread.core.measures import REGISTRY, Context, compute_all
     from goldthread.councils.actions import load_councils
     from goldthread.councils.models import LocalAuthority

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "goldthread.councils",
     "goldthread.extracts",
+    "goldthread.national",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,133 @@
+"""National public data held for pages and commands: Ofsted inspections, DfE/ONS indicator values with
+their published England and regional figures, statistical neighbours, the files they came from, and the
+intervention register users keep."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from goldthread.core.national.interventions import KINDS
+from goldthread.councils.models import LocalAuthority
+
+
+class NationalFile(models.Model):
+    """A published file loaded into goldthread: what it was, where from, when."""
+
+    dataset = models.CharField(max_length=40)
+    name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField(default=0, help_text="Values or inspections taken from the file.")
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-loaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.dataset})"
+
+
+class Inspection(models.Model):
+    council = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="inspections")
+    framework = models.CharField(max_length=60)
+    inspection_type = models.CharField(max_length=40)
+    inspection_date = models.DateField(null=True)
+    publication_date = models.DateField(null=True)
+    overall_effectiveness = models.CharField(max_length=30, blank=True)
+    leadership = models.CharField(max_length=30, blank=True)
+    help_and_protection = models.CharField(max_length=30, blank=True)
+    children_in_care = models.CharField(max_length=30, blank=True)
+    care_leavers = models.CharField(max_length=30, blank=True)
+    adoption = models.CharField(max_length=30, blank=True)
+    lscb = models.CharField("LSCB", max_length=30, blank=True)
+    safeguarding = models.CharField(max_length=30, blank=True)
+    visit_theme = models.TextField(blank=True)
+    sources = models.TextField(blank=True)
+    source_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["council", "publication_date"]
+        indexes = [models.Index(fields=["council", "publication_date"], name="inspection_council_date")]
+
+    def __str__(self) -> str:
+        return f"{self.council} {self.framework} {self.inspection_type} {self.publication_date}"
+
+
+class IndicatorValue(models.Model):
+    """A council's value of a national indicator for a year (NaN stays NULL; the marker says why)."""
+
+    indicator_id = models.CharField(max_length=60)
+    council = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="indicator_values")
+    year = models.PositiveSmallIntegerField()
+    value = models.FloatField(null=True)
+    numerator = models.FloatField(null=True)
+    denominator = models.FloatField(null=True)
+    marker = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["indicator_id", "council", "year"],
+                                               name="one_indicator_value_per_council_year")]
+        indexes = [models.Index(fields=["indicator_id", "year"], name="indicator_year")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.council} {self.year}: {self.value}"
+
+
+class AggregateValue(models.Model):
+    """England's or a region's figure as the publication prints it (or derived from its printed counts)."""
+
+    indicator_id = models.CharField(max_length=60)
+    geography = models.CharField(max_length=20, help_text="'England' or a region code.")
+    level = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    value = models.FloatField(null=True)
+    numerator = models.FloatField(null=True)
+    denominator = models.FloatField(null=True)
+    marker = models.CharField(max_length=10, blank=True)
+    derived = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["indicator_id", "geography", "year"],
+                                               name="one_aggregate_per_geography_year")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.geography} {self.year}: {self.value}"
+
+
+class StatisticalNeighbour(models.Model):
+    model = models.CharField(max_length=4, help_text="The DfE model year: 2021 or 2025.")
+    council = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="+")
+    neighbour = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField()
+    closeness = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["model", "council", "rank"]
+        constraints = [models.UniqueConstraint(fields=["model", "council", "rank"], name="one_neighbour_per_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.council} neighbour {self.rank} ({self.model}): {self.neighbour}"
+
+
+class Intervention(models.Model):
+    """A DfE intervention, commissioner, trust, adviser or improvement board, entered by users."""
+
+    council = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="interventions")
+    kind = models.CharField(max_length=30, choices=list(KINDS.items()))
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    source = models.TextField(blank=True, help_text="Where this is recorded, e.g. a link to the DfE notice.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["council", "start_date"]
+        constraints = [models.CheckConstraint(condition=models.Q(end_date__isnull=True)
+                                              | models.Q(end_date__gte=models.F("start_date")),
+                                              name="intervention_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.council}: {self.get_kind_display()} from {self.start_date}"
