@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from django.db import transaction
 
+from goldthread.core._gc import gc_paused
 from goldthread.core.annexa import spec as S
 from goldthread.core.annexa.issues import UnreadableFile
 from goldthread.core.annexa.reader import AnnexA, Progress, read_annex_a
@@ -121,7 +122,7 @@ def import_extract(council: LocalAuthority, path: str | Path, *, extract_date: d
     if progress:
         progress("computing measures", 1, 1)
     results = compute_all(annex, measure_context(council, annex.extract_date))
-    with transaction.atomic():
+    with transaction.atomic(), gc_paused():
         if clash is not None:
             clash.delete()
         extract = Extract.objects.create(

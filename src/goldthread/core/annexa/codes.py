@@ -9,6 +9,7 @@ SSDA903 code sets.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ _CODE_THEN_LABEL = re.compile(r"^([A-Za-z0-9]{1,6})\s*(?::|-|–|—)\s*(.*)$")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_text(value: str) -> str:
     """Lower-case, drop punctuation and collapse spaces: the form used to compare labels and headers."""
     value = value.replace("\u2019", "'").replace("\u2018", "'").replace("\xa0", " ")

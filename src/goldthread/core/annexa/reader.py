@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import python_calamine
 
+from .._gc import gc_paused
 from . import spec as S
 from .codes import normalise_text
 from .issues import ERROR, WARNING, Issue, UnreadableFile
@@ -336,11 +337,11 @@ def _build_table(raw: RawSheet, spec: S.ListSpec, header_index: int, matched: di
     for pos, col in matched.items():
         values = np.asarray(columns[pos], dtype=object) if n else np.empty(0, dtype=object)
         if col.kind == S.DATE:
-            out, bad = parse_date_column(pd.Series(values))
+            out, bad = parse_date_column(values)
             blank = np.isnat(out) & ~bad
         else:
             parser = code_parser(col.codes) if col.kind == S.CODE else _PARSERS[col.kind]
-            out, bad = parse_column(pd.Series(values), parser)
+            out, bad = parse_column(values, parser)
             blank = pd.isna(out) & ~bad
         present |= ~blank
         parsed_cols[col.name] = (values, out, bad)
@@ -462,11 +463,9 @@ def _row_checks(parsed: _Parsed, extract_date: dt.date) -> list[Issue]:
     if key:
         dup = table.duplicated(subset=key, keep="first").to_numpy()
         if dup.any():
-            first = table.drop_duplicates(subset=key, keep="first").set_index(key)["row_number"]
-            keyed = table.set_index(key).index
+            first = table.groupby(key, dropna=False, sort=False)["row_number"].transform("first").to_numpy()
             for i in np.flatnonzero(dup):
-                original = first.loc[keyed[i]]
-                add("duplicate_row", f"This row repeats row {int(original)} "
+                add("duplicate_row", f"This row repeats row {int(first[i])} "
                     f"(same {', '.join(spec.column(k).header for k in key)}).", i)
     return issues
 
@@ -493,7 +492,12 @@ def _infer_extract_date(parsed: list[_Parsed]) -> dt.date | None:
 def read_annex_a(path: str | Path, *, extract_date: dt.date | None = None,
                  progress: Progress | None = None, display_name: str | None = None) -> AnnexA:
     """Read an Annex A file or folder. Raises UnreadableFile with one sentence when it cannot be read."""
-    path = Path(path)
+    with gc_paused():
+        return _read_annex_a(Path(path), extract_date, progress, display_name)
+
+
+def _read_annex_a(path: Path, extract_date: dt.date | None, progress: Progress | None,
+                  display_name: str | None) -> AnnexA:
     name = display_name or path.name
     try:
         raw_sheets = open_sheets(path, progress)

@@ -8,6 +8,7 @@ generator and the measures all read this module.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -39,7 +40,7 @@ class Column:
             return True
         return bool(self.pattern and re.fullmatch(self.pattern, normalised_header))
 
-    @property
+    @functools.cached_property
     def header_forms(self) -> frozenset[str]:
         return frozenset(normalise_text(h) for h in (self.header, *self.aliases))
 

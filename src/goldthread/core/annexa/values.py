@@ -182,15 +182,21 @@ def code_parser(codes: CodeList) -> Callable[[object], tuple[str | None, bool]]:
     return parse
 
 
-def _factorised(values: pd.Series, parser: Callable[[object], tuple[object, bool]]):
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    parsed = [parser(u) for u in uniques]
+def _factorised(values, parser: Callable[[object], tuple[object, bool]]):
+    # Factorise the raw object array itself: a Series would first infer a string dtype, slow to iterate.
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    if parser in (parse_id, parse_text) and all(type(u) is str for u in uniques):
+        # The common case, identifiers and text as text cells: strip them in one pass.
+        stripped = [u.strip().replace("\xa0", " ") for u in uniques]
+        parsed = [(t or None, True) for t in stripped]
+    else:
+        parsed = [parser(u) for u in uniques]
     bad = np.zeros(len(uniques) + 1, dtype=bool)
     bad[:-1] = [not p[1] for p in parsed]
     return codes, [p[0] for p in parsed], bad[codes]
 
 
-def parse_column(values: pd.Series, parser: Callable[[object], tuple[object, bool]]) -> tuple[np.ndarray, np.ndarray]:
+def parse_column(values, parser: Callable[[object], tuple[object, bool]]) -> tuple[np.ndarray, np.ndarray]:
     """Parse a column by its distinct values. Returns the parsed values (an object array aligned with
     ``values``, None where blank) and a boolean array marking cells present but not valid."""
     codes, parsed, bad = _factorised(values, parser)
@@ -203,7 +209,7 @@ def parse_column(values: pd.Series, parser: Callable[[object], tuple[object, boo
 _NAT_DAYS = np.iinfo(np.int64).min
 
 
-def parse_date_column(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def parse_date_column(values) -> tuple[np.ndarray, np.ndarray]:
     """Like ``parse_column`` for dates, returning a datetime64[ns] array (NaT where blank or invalid)."""
     codes, parsed, bad = _factorised(values, parse_date)
     days = np.empty(len(parsed) + 1, dtype=np.int64)

@@ -13,11 +13,14 @@ from goldthread.core.annexa.synth import SynthConfig, write_workbook
 from goldthread.councils.actions import load_councils
 from goldthread.councils.models import LocalAuthority
 from goldthread.extracts.actions import import_extract
+from goldthread.national.actions import load_packaged
+from goldthread.national.models import IndicatorValue
 
-# The two demonstration councils: one recovering from 'inadequate', one doing well.
+# The two demonstration councils: one recovering from 'inadequate' (strong a year after the demo's
+# latest extract, so its months show the climb), one doing well.
 DEMO_COUNCILS = (
-    ("E06999901", SynthConfig(size="medium", profile="improving", seed=11, council_name="Northby")),
-    ("E06999902", SynthConfig(size="small", profile="strong", seed=22, council_name="Southmoor")),
+    ("E06999901", dict(size="medium", profile="improving", seed=11, council_name="Northby")),
+    ("E06999902", dict(size="small", profile="strong", seed=22, council_name="Southmoor")),
 )
 DEMO_MONTHS = 6
 DEMO_PASSWORD = "goldthread-demo"  # noqa: S105  documented in the README; the demo listens on 127.0.0.1 only
@@ -45,10 +48,15 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0, interactive=False)
         summary = load_councils()
         out.write(f"Councils: {summary.councils} loaded.")
+        if not IndicatorValue.objects.exists():
+            national = load_packaged()
+            out.write(f"National data: {national.values:,} indicator values and {national.inspections:,} "
+                      "Ofsted inspections loaded.")
         folder = settings.DATA_DIR / "demo"
         folder.mkdir(parents=True, exist_ok=True)
         last = dt.date.today().replace(day=1) - dt.timedelta(days=1)
-        for code, config in DEMO_COUNCILS:
+        for code, settings_ in DEMO_COUNCILS:
+            config = SynthConfig(**settings_, improved_by=last.replace(year=last.year + 1, day=28))
             council = LocalAuthority.objects.get(ons_code=code)
             for as_at in month_ends(last, options["months"]):
                 path = folder / f"{config.council_name.lower()}-annex-a-{as_at:%Y-%m-%d}.xlsx"
