@@ -83,6 +83,21 @@ def test_measures_for_a_council_reads_stored_values(councils, capsys):
     assert "Children in care  " in out
 
 
+def test_measures_for_a_council_show_england_beside_linked_measures(councils, capsys):
+    from goldthread.national.models import AggregateValue
+
+    AggregateValue.objects.create(indicator_id="cla_rate", geography="England", level="National", year=2024, value=70)
+    AggregateValue.objects.create(indicator_id="cla_rate", geography="England", level="National", year=2025, value=67)
+    call_command("import_annex_a", str(SAMPLE), "--la", "991", "--extract-date", "2021-03-31")
+    capsys.readouterr()
+    call_command("measures", "991")
+    lines = capsys.readouterr().out.splitlines()
+    rate = next(line for line in lines if line.startswith("Children in care per 10,000 children"))
+    assert rate.endswith("England 67 (2025)")  # the latest year, from the published England figure
+    count = next(line for line in lines if line.startswith("Children in care "))
+    assert "England" not in count  # no national counterpart
+
+
 def test_measures_for_a_council_without_extracts_is_refused(councils, capsys):
     with pytest.raises(SystemExit):
         call_command("measures", "992")
