@@ -47,7 +47,6 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("GOLDTHREAD_ALLOWED_HOSTS", "
                  if h.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +55,11 @@ INSTALLED_APPS = [
     "goldthread.councils",
     "goldthread.extracts",
     "goldthread.national",
+    "goldthread.accounts",
+    "goldthread.portal",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -65,9 +69,29 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses sign-in while an account or address is locked out
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Login throttling (django-axes): 5 failures for a username from an address locks it for 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False  # nothing about people in the application log
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("GOLDTHREAD_PROXY_COUNT", "0"))  # reverse proxies in front (1 behind nginx)
+OTP_TOTP_ISSUER = "goldthread"
 
 ROOT_URLCONF = "goldthread.urls"
 WSGI_APPLICATION = "goldthread.wsgi.application"
@@ -113,6 +137,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # the compiled GOV.UK Frontend (goldthread/static/govuk)
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # WhiteNoise serves static files. Production runs `goldthread collectstatic` once (hashed, compressed
@@ -137,9 +162,21 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Behind a TLS-terminating proxy (documented in the README): HTTPS only, HSTS for a year.
+if _flag("GOLDTHREAD_HTTPS", False):
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HSTS preloading commits a whole domain to browsers' lists: that is the domain owner's decision.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
 # Uploads: Annex A workbooks of a large council are tens of megabytes.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024**2
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024**2
+GOLDTHREAD_MAX_UPLOAD_BYTES = int(os.environ.get("GOLDTHREAD_MAX_UPLOAD_MB", "200")) * 1024**2
+# Imports confirmed on the portal run on a thread so the page can show progress; tests run them inline.
+GOLDTHREAD_IMPORT_IN_BACKGROUND = _flag("GOLDTHREAD_IMPORT_IN_BACKGROUND", True)
 
 # Nothing personal goes to logs: log levels and messages only, never request bodies or row values.
 LOGGING = {

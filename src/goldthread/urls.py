@@ -1,9 +1,16 @@
-from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
-from goldthread.councils import views as council_views
+from goldthread.portal import views as portal
+
+handler403 = "goldthread.portal.views.forbidden"
+handler404 = "goldthread.portal.views.not_found"
+handler500 = "goldthread.portal.views.server_error"
 
 urlpatterns = [
-    path("", council_views.measure_list, name="home"),
-    path("admin/", admin.site.urls),
+    path("", portal.home, name="home"),
+    path("measures/", portal.measure_definitions, name="measure_definitions"),
+    path("accounts/", include("goldthread.accounts.urls")),
+    path("councils/<str:la>/", include("goldthread.portal.urls")),
+    path("national/", include("goldthread.national.urls")),
+    path("healthz", portal.health, name="health"),
 ]

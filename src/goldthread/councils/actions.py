@@ -10,7 +10,7 @@ from django.db import transaction
 from goldthread.core.national.dfe import read_child_population
 from goldthread.core.national.lookups import read_councils
 
-from .models import ChildPopulation, CouncilSettings, LocalAuthority
+from .models import ChildPopulation, CouncilSettings, LocalAuthority, MeasureTarget
 
 # Fictional councils for the demo, tests and benchmarks. Codes in ranges no real council uses.
 FICTIONAL = (
@@ -55,3 +55,23 @@ def load_councils(folder: Path | None = None, *, fictional: bool = True) -> Load
         for code, people in FICTIONAL_POPULATION.items():
             CouncilSettings.objects.filter(council__ons_code=code).update(child_population=people)
     return LoadSummary(len(councils), ChildPopulation.objects.count())
+
+
+@transaction.atomic
+def save_settings(council: LocalAuthority, values: dict, targets: dict[str, float | None]) -> None:
+    """Change a council's settings and targets, then recompute its stored measures with them."""
+    from goldthread.extracts.actions import recompute_measures
+
+    settings = council.settings
+    changed_measures = any(getattr(settings, k) != v for k, v in values.items() if k != "require_two_factor")
+    for key, value in values.items():
+        setattr(settings, key, value)
+    settings.save()
+    for measure_id, target in targets.items():
+        if target is None:
+            MeasureTarget.objects.filter(council=council, measure_id=measure_id).delete()
+        else:
+            MeasureTarget.objects.update_or_create(council=council, measure_id=measure_id, defaults={"target": target})
+    if changed_measures:
+        for extract in council.extracts.all():
+            recompute_measures(extract)

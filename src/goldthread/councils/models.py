@@ -62,6 +62,9 @@ class CouncilSettings(models.Model):
     child_population = models.PositiveIntegerField(
         "child population (0-17)", null=True, blank=True,
         help_text="Leave blank to use the ONS mid-year estimate.")
+    require_two_factor = models.BooleanField(
+        "require a one-time code at sign-in", default=False,
+        help_text="Everyone with a role in this council must set up an authenticator app.")
 
     class Meta:
         verbose_name = "council settings"
@@ -69,3 +72,17 @@ class CouncilSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Settings for {self.council}"
+
+
+class MeasureTarget(models.Model):
+    """The council's own target for a measure (a value to reach, read with the measure's polarity)."""
+
+    council = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="targets")
+    measure_id = models.CharField(max_length=60)
+    target = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["council", "measure_id"], name="one_target_per_measure")]
+
+    def __str__(self) -> str:
+        return f"{self.council} {self.measure_id} target {self.target}"

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import threading
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from django.db import transaction
+from django.conf import settings as django_settings
+from django.db import connection, transaction
 
 from goldthread.core._gc import gc_paused
 from goldthread.core.annexa import spec as S
@@ -19,7 +22,7 @@ from goldthread.core.annexa.reader import AnnexA, Progress, read_annex_a
 from goldthread.core.measures import Context, Result, compute_all
 from goldthread.councils.models import LocalAuthority
 
-from .models import ROW_MODELS, Extract, MeasureValue, ValidationIssue
+from .models import ROW_MODELS, Extract, MeasureBreakdown, MeasureValue, Upload, ValidationIssue
 
 log = logging.getLogger(__name__)
 BATCH = 2000
@@ -85,12 +88,23 @@ def _store_rows(extract: Extract, annex: AnnexA, progress: Progress | None) -> N
         model.objects.bulk_create(objects, batch_size=BATCH)
 
 
+def _number(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
 def _store_measures(extract: Extract, results: dict[str, Result]) -> None:
     MeasureValue.objects.bulk_create([
         MeasureValue(extract=extract, measure_id=mid, value=r.value, numerator=r.numerator,
                      denominator=r.denominator, note=r.note or "")
         for mid, r in results.items()
     ])
+    MeasureBreakdown.objects.bulk_create([
+        MeasureBreakdown(extract=extract, measure_id=mid, dimension=dimension, group=str(row.group)[:200],
+                         value=_number(row.value), numerator=_number(row.numerator),
+                         denominator=_number(row.denominator))
+        for mid, r in results.items() for dimension, frame in r.breakdowns.items()
+        for row in frame.itertuples(index=False)
+    ], batch_size=BATCH)
 
 
 def import_extract(council: LocalAuthority, path: str | Path, *, extract_date: dt.date | None = None,
@@ -150,5 +164,84 @@ def recompute_measures(extract: Extract) -> dict[str, Result]:
     results = compute_all(StoredAnnexA(extract), measure_context(extract.council, extract.extract_date))
     with transaction.atomic():
         extract.measure_values.all().delete()
+        extract.breakdowns.all().delete()
         _store_measures(extract, results)
     return results
+
+
+# --------------------------------------------------------------------------- uploads through the portal
+
+UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".zip", ".csv")
+
+
+def uploads_folder() -> Path:
+    folder = Path(django_settings.DATA_DIR) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def receive_upload(council: LocalAuthority, uploaded, user, extract_date: dt.date | None = None) -> Upload:
+    """Keep an uploaded file privately and validate it. The Upload records the issues (or the one
+    sentence saying why the file cannot be read); nothing is imported until ``confirm_upload``."""
+    suffix = Path(uploaded.name).suffix.lower()
+    stored = f"{uuid.uuid4().hex}{suffix}"
+    path = uploads_folder() / stored
+    with path.open("wb") as fh:
+        for chunk in uploaded.chunks():
+            fh.write(chunk)
+    path.chmod(0o600)
+    upload = Upload(council=council, uploaded_by=user, original_name=uploaded.name[:255], stored_name=stored,
+                    size=uploaded.size, extract_date=extract_date)
+    try:
+        annex = read_annex_a(path, extract_date=extract_date, display_name=uploaded.name)
+    except UnreadableFile as exc:
+        path.unlink(missing_ok=True)
+        upload.status, upload.message = Upload.REFUSED, str(exc)
+        upload.save()
+        return upload
+    upload.extract_date, upload.extract_date_inferred = annex.extract_date, annex.extract_date_inferred
+    upload.row_counts = {str(n): c for n, c in annex.row_counts.items()}
+    upload.issues = [i.as_dict() for i in annex.issues]
+    upload.save()
+    return upload
+
+
+def confirm_upload(upload: Upload, *, replace: bool = False) -> Upload:
+    """Import a validated upload, all or nothing, recording progress on the Upload as it goes."""
+    path = uploads_folder() / upload.stored_name
+
+    def progress(stage: str, done: int, total: int) -> None:
+        Upload.objects.filter(pk=upload.pk).update(progress={"stage": stage, "done": done, "total": total})
+
+    Upload.objects.filter(pk=upload.pk).update(status=Upload.IMPORTING, progress={"stage": "starting"})
+    try:
+        outcome = import_extract(upload.council, path, extract_date=upload.extract_date, uploaded_by=upload.uploaded_by,
+                                 replace=replace, progress=progress, display_name=upload.original_name)
+    except (UnreadableFile, ImportRefused) as exc:
+        upload.status, upload.message = Upload.REFUSED, str(exc)
+    except Exception:
+        log.exception("import of upload %s failed", upload.pk)
+        upload.status, upload.message = Upload.FAILED, (
+            "The import failed part way, so nothing was stored and the previous extract is still in use.")
+    else:
+        upload.status = Upload.IMPORTED if outcome.created else Upload.UNCHANGED
+        upload.extract = outcome.extract
+        path.unlink(missing_ok=True)
+    upload.save(update_fields=["status", "message", "extract"])
+    return upload
+
+
+def confirm_upload_in_background(upload: Upload, *, replace: bool = False) -> None:
+    """Start the import on a thread so the page can show progress (no job queue needed); in tests and
+    when GOLDTHREAD_IMPORT_IN_BACKGROUND is off, import before returning."""
+    if not django_settings.GOLDTHREAD_IMPORT_IN_BACKGROUND:
+        confirm_upload(upload, replace=replace)
+        return
+
+    def run() -> None:
+        try:
+            confirm_upload(upload, replace=replace)
+        finally:
+            connection.close()
+
+    threading.Thread(target=run, name=f"import-upload-{upload.pk}", daemon=True).start()

@@ -45,6 +45,42 @@ class Extract(models.Model):
         return sum(self.row_counts.values())
 
 
+class Upload(models.Model):
+    """A workbook uploaded through the portal: validated first, imported only when someone confirms."""
+
+    VALIDATED, REFUSED, IMPORTING, IMPORTED, UNCHANGED, FAILED = (
+        "validated", "refused", "importing", "imported", "unchanged", "failed")
+
+    council = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="uploads")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    original_name = models.CharField(max_length=255)
+    stored_name = models.CharField(max_length=100, help_text="The file's name in the private uploads folder.")
+    size = models.PositiveBigIntegerField()
+    extract_date = models.DateField(null=True, blank=True)
+    extract_date_inferred = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, default=VALIDATED)
+    message = models.TextField(blank=True, help_text="Why it was refused or failed, in one sentence.")
+    row_counts = models.JSONField(default=dict)
+    issues = models.JSONField(default=list)
+    progress = models.JSONField(default=dict)
+    extract = models.ForeignKey(Extract, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} for {self.council} ({self.status})"
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for i in self.issues if i["severity"] == "error")
+
+    @property
+    def warning_count(self) -> int:
+        return sum(1 for i in self.issues if i["severity"] == "warning")
+
+
 class ValidationIssue(models.Model):
     extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="issues")
     severity = models.CharField(max_length=7, choices=[("error", "Error"), ("warning", "Warning")])
@@ -79,6 +115,25 @@ class MeasureValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_id} = {self.value}"
+
+
+class MeasureBreakdown(models.Model):
+    """A measure's value for one allocated team or worker, computed at import."""
+
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="breakdowns")
+    measure_id = models.CharField(max_length=60)
+    dimension = models.CharField(max_length=10, choices=[("team", "Team"), ("worker", "Worker")])
+    group = models.CharField(max_length=200)
+    value = models.FloatField(null=True)
+    numerator = models.FloatField(null=True)
+    denominator = models.FloatField(null=True)
+
+    class Meta:
+        ordering = ["measure_id", "dimension", "group"]
+        indexes = [models.Index(fields=["extract", "measure_id"], name="breakdown_extract_measure")]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.dimension} {self.group} = {self.value}"
 
 
 class ListRow(models.Model):

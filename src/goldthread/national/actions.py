@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import logging
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +19,9 @@ from django.db import transaction
 
 from goldthread.core.national import indicators as ind
 from goldthread.core.national import interventions as iv
+from goldthread.core.national import risk
 from goldthread.core.national._util import data_folder
-from goldthread.core.national.bundle import load_all
+from goldthread.core.national.bundle import NationalData, load_all
 from goldthread.core.national.dfe import read_child_population
 from goldthread.core.national.lookups import read_code_map
 from goldthread.core.national.ofsted import JUDGEMENTS, OUTCOMES_2025_ODS, read_inspections
@@ -31,6 +34,8 @@ from .models import (
     Inspection,
     Intervention,
     NationalFile,
+    RiskBacktest,
+    RiskScore,
     StatisticalNeighbour,
 )
 
@@ -46,6 +51,15 @@ class NationalLoadError(Exception):
 
 
 @dataclass
+class RiskReport:
+    as_of: dt.date
+    councils: int
+    n_boot: int
+    seconds: float
+    auc: dict[str, dict]  # target -> the primary model's AUC entry (estimate, lower, upper)
+
+
+@dataclass
 class LoadReport:
     files: list[tuple[str, str, int]] = field(default_factory=list)  # (file name, dataset, rows)
     values: int = 0
@@ -53,6 +67,7 @@ class LoadReport:
     inspections: int = 0
     neighbours: int = 0
     unknown_codes: set[str] = field(default_factory=set)
+    risk: RiskReport | None = None
 
 
 def _none(value):
@@ -136,6 +151,12 @@ def load_packaged(folder: Path | None = None) -> LoadReport:
         kind = ind.identify_dataset(path) or (OFSTED_OUTCOMES if path.parent.name == "ofsted" else "lookup")
         NationalFile.objects.create(dataset=kind, name=path.name, sha256=_digest(path))
         report.files.append((path.name, kind, 0))
+    try:
+        report.risk = refresh_risk(national=national)
+    except ValueError as exc:  # too few inspections in this data to fit the model: keep no stale scores
+        log.warning("early-warning scores not computed: %s", exc)
+        RiskScore.objects.all().delete()
+        RiskBacktest.objects.all().delete()
     log.info("national data loaded: %s values, %s inspections", report.values, report.inspections)
     return report
 
@@ -243,9 +264,87 @@ def import_interventions(path, created_by=None) -> tuple[int, list[iv.Problem]]:
         if council is None:
             raise InterventionImportError([iv.Problem("error", str(path), int(r.row), "la_code", r.la_code,
                                                       f"{r.la_name} is not in the register of councils")])
+        fields = dict(end_date=_none(r.end_date).date() if _none(r.end_date) is not None else None,
+                      notes=_none(r.notes) or "", source=_none(r.source) or "", updated_by=created_by)
         Intervention.objects.update_or_create(
             council=council, kind=r.kind, start_date=r.start_date.date() if hasattr(r.start_date, "date") else r.start_date,
-            defaults=dict(end_date=_none(r.end_date).date() if _none(r.end_date) is not None else None,
-                          notes=_none(r.notes) or "", source=_none(r.source) or "", created_by=created_by))
+            defaults=fields, create_defaults={**fields, "created_by": created_by})
         count += 1
     return count, problems
+
+
+# --------------------------------------------------------------------------- early-warning scores
+
+
+@transaction.atomic
+def refresh_risk(as_of: dt.date | None = None, n_boot: int = 1000, *, national: NationalData | None = None,
+                 folder: Path | None = None) -> RiskReport:
+    """Score every current council (``core.national.risk.score``, with what was published before
+    ``as_of``, default today) and run the model's rolling-origin backtest (``n_boot`` bootstrap
+    resamples), replacing the stored RiskScore rows and RiskBacktest. Pages only read what this stores.
+
+    The model reads the publications themselves (``national``, or the packaged or given data folder),
+    not the database: ``load_packaged`` calls this at its end with the bundle it has just loaded.
+    Raises ValueError, changing nothing, when there are too few inspections to fit the model."""
+    started = time.perf_counter()
+    as_of = as_of or dt.date.today()
+    national = national if national is not None else load_all(folder)
+    scores = risk.score(national, as_of)
+    report = risk.backtest(national, n_boot=n_boot)
+    councils = _councils()
+    RiskScore.objects.all().delete()
+    RiskBacktest.objects.all().delete()
+    RiskScore.objects.bulk_create([
+        RiskScore(council=councils[r.la_code], as_of=as_of, p_inadequate=float(r.p_inadequate),
+                  p_below_good=float(r.p_below_good), last_judgement=_none(r.last_judgement) or "",
+                  last_judgement_date=_none(r.last_judgement_date),
+                  drivers=[d for d in (_none(r.drivers) or "").split("; ") if d])
+        for r in scores.itertuples(index=False) if r.la_code in councils])
+    summary = {key: value for key, value in report.items() if key != "predictions"}
+    RiskBacktest.objects.create(summary=summary, n_boot=n_boot, runtime_seconds=report.get("runtime_seconds", 0))
+    seconds = time.perf_counter() - started
+    log.info("early-warning scores refreshed as of %s in %.1f s", as_of, seconds)
+    return RiskReport(as_of=as_of, councils=RiskScore.objects.count(), n_boot=n_boot, seconds=seconds,
+                      auc={target: entry["models"][risk.PRIMARY]["auc"]
+                           for target, entry in report["targets"].items()})
+
+
+# --------------------------------------------------------------------------- one intervention
+
+
+class InterventionError(ValueError):
+    """An intervention that cannot be saved; ``field`` names the part that is wrong."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+@transaction.atomic
+def save_intervention(intervention: Intervention | None, *, council: LocalAuthority, kind: str,
+                      start_date: dt.date, end_date: dt.date | None = None, notes: str = "", source: str = "",
+                      user=None) -> Intervention:
+    """Add an intervention to the register (``intervention`` None) or change one. The same rules as the
+    CSV import: a kind from KINDS, a real council, an end date (if any) not before the start, and one
+    entry per council, kind and start date. Raises InterventionError, changing nothing."""
+    if kind not in iv.KINDS:
+        raise InterventionError("kind", f"{kind!r} is not a kind of intervention")
+    if council.fictional:
+        raise InterventionError("council", f"{council.name} is a demonstration council, not a real one")
+    if end_date is not None and end_date < start_date:
+        raise InterventionError("end_date", "The end date must be the same as or after the start date")
+    clash = Intervention.objects.filter(council=council, kind=kind, start_date=start_date)
+    if intervention is not None:
+        clash = clash.exclude(pk=intervention.pk)
+    if clash.exists():
+        raise InterventionError("start_date", f"The register already has '{iv.KINDS[kind]}' for {council.name} "
+                                f"starting on {start_date.day} {start_date:%B %Y}: change that entry instead")
+    if intervention is None:
+        intervention = Intervention(created_by=user)
+    intervention.council, intervention.kind = council, kind
+    intervention.start_date, intervention.end_date = start_date, end_date
+    intervention.notes, intervention.source = notes.strip(), source.strip()
+    intervention.updated_by = user
+    intervention.save()
+    log.info("intervention %s saved by user %s", intervention.pk, getattr(user, "pk", None))
+    return intervention

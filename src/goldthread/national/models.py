@@ -120,6 +120,8 @@ class Intervention(models.Model):
     source = models.TextField(blank=True, help_text="Where this is recorded, e.g. a link to the DfE notice.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -131,3 +133,38 @@ class Intervention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.council}: {self.get_kind_display()} from {self.start_date}"
+
+
+class RiskScore(models.Model):
+    """A current council's early-warning score, computed by ``actions.refresh_risk`` (pages only read it)."""
+
+    council = models.OneToOneField(LocalAuthority, on_delete=models.CASCADE, related_name="risk_score")
+    as_of = models.DateField(help_text="Scored with what was published before this date.")
+    p_inadequate = models.FloatField()
+    p_below_good = models.FloatField()
+    last_judgement = models.CharField(max_length=120, blank=True)
+    last_judgement_date = models.DateField(null=True, blank=True)
+    drivers = models.JSONField(default=list, help_text="The three things that raise p_inadequate most, in words.")
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["council__name"]
+
+    def __str__(self) -> str:
+        return f"{self.council}: inadequate {self.p_inadequate:.1%}, below good {self.p_below_good:.1%}"
+
+
+class RiskBacktest(models.Model):
+    """The model's rolling-origin backtest (``core.national.risk.backtest``), without its per-inspection
+    predictions; ``actions.refresh_risk`` keeps exactly one."""
+
+    summary = models.JSONField(help_text="settings, origins and targets of the backtest report")
+    n_boot = models.PositiveIntegerField()
+    runtime_seconds = models.FloatField(default=0)
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-computed_at"]
+
+    def __str__(self) -> str:
+        return f"Risk backtest of {self.computed_at:%d/%m/%Y %H:%M} ({self.n_boot} resamples)"

@@ -49,11 +49,22 @@ def test_fictional_councils_have_settings_and_a_population(councils):
     assert northby.child_population(dt.date(2025, 1, 1)) == 48_000
 
 
-def test_home_page_lists_every_measure_with_its_definition(client):
-    response = client.get("/")
+def test_measures_page_lists_every_measure_with_its_definition(client, people):
+    assert client.get("/measures/").status_code == 302  # signed out: to the sign-in page
+    client.force_login(people["viewer"])
+    response = client.get("/measures/")
     assert response.status_code == 200
     html = response.content.decode()
     for m in REGISTRY.values():
         assert m.title.replace("'", "&#x27;") in html
     assert "Child protection" in html
     assert REGISTRY["icpc_within_15wd"].definition.split(",")[0] in html
+
+
+def test_compiled_govuk_frontend_is_served(client):
+    # The demo and tests serve static files through WhiteNoise's finders, with no collectstatic step.
+    response = client.get("/static/govuk/goldthread.css")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    css = b"".join(response.streaming_content)
+    assert b"arial" in css.lower() and b"GDS Transport" not in css

@@ -27,8 +27,15 @@ def test_demo_sets_up_councils_extracts_national_data_and_logins(db, settings, t
         assert dates == [previous, last]
         assert f"{name}: extract as at {last:%d/%m/%Y} imported" in out
     assert IndicatorValue.objects.exists()
-    admin = get_user_model().objects.get(username="demo-admin")
-    assert admin.is_superuser and admin.check_password(demo.DEMO_PASSWORD)
+    users = get_user_model().objects
+    director = users.get(username="director")
+    assert director.check_password(demo.DEMO_PASSWORD)
+    assert director.memberships.get().role == "council_admin"
+    assert {m.council.name for m in users.get(username="adviser").memberships.all()} == {"Northby", "Southmoor"}
+    assert not users.get(username="national").memberships.exists()
+    practitioner = users.get(username="practitioner").memberships.get()
+    assert practitioner.role == "practitioner" and practitioner.worker_name  # a real allocated worker
+    assert not any(u.is_superuser for u in users.all())
     # Every extract has its measures computed at import.
     assert all(e.measure_values.count() > 30 for e in Extract.objects.all())
 

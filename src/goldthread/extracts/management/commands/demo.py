@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from goldthread.accounts.models import Membership
 from goldthread.core.annexa.synth import SynthConfig, write_workbook
 from goldthread.councils.actions import load_councils
 from goldthread.councils.models import LocalAuthority
@@ -24,7 +25,30 @@ DEMO_COUNCILS = (
 )
 DEMO_MONTHS = 6
 DEMO_PASSWORD = "goldthread-demo"  # noqa: S105  documented in the README; the demo listens on 127.0.0.1 only
-DEMO_USERS = (("demo-admin", True),)
+# One login per role in Northby (the practitioner is Annex A's allocated worker "worker name" below), an
+# analyst in Southmoor, and a DfE adviser with roles in both.
+NORTHBY, SOUTHMOOR = "E06999901", "E06999902"
+DEMO_USERS = (
+    ("director", "Northby's director of children's services", ((NORTHBY, "council_admin"),)),
+    ("manager", "Northby's head of service", ((NORTHBY, "manager"),)),
+    ("analyst", "Northby's performance analyst", ((NORTHBY, "analyst"),)),
+    ("auditor", "Northby's quality assurance lead", ((NORTHBY, "auditor"),)),
+    ("practitioner", "a Northby social worker", ((NORTHBY, "practitioner"),)),
+    ("board", "a member of Northby's improvement board", ((NORTHBY, "viewer"),)),
+    ("southmoor", "Southmoor's performance analyst", ((SOUTHMOOR, "analyst"),)),
+    ("adviser", "a DfE adviser overseeing both councils", ((NORTHBY, "viewer"), (SOUTHMOOR, "viewer"))),
+    ("national", "a regional analyst (published national data only)", ()),
+)
+
+
+def practitioner_worker() -> str:
+    """The allocated worker with the most open child protection plans in Northby's latest extract."""
+    from goldthread.extracts.models import ROW_MODELS, Extract
+
+    latest = Extract.objects.filter(council__ons_code=NORTHBY).order_by("-extract_date").first()
+    rows = ROW_MODELS[7].objects.filter(extract=latest, cpp_end_date__isnull=True).exclude(allocated_worker=None)
+    names = list(rows.values_list("allocated_worker", flat=True))
+    return max(set(names), key=names.count) if names else ""
 
 
 def month_ends(last: dt.date, count: int) -> list[dt.date]:
@@ -67,12 +91,17 @@ class Command(BaseCommand):
                 out.write(f"{council}: extract as at {as_at:%d/%m/%Y} {state} "
                           f"({outcome.extract.total_rows:,} rows).")
         users = get_user_model()
-        for username, is_admin in DEMO_USERS:
-            user, _ = users.objects.get_or_create(username=username)
-            user.is_staff = user.is_superuser = is_admin
+        worker = practitioner_worker()
+        for username, who, roles in DEMO_USERS:
+            user, _ = users.objects.get_or_create(username=username, defaults={"first_name": who})
             user.set_password(DEMO_PASSWORD)
             user.save()
-        out.write(f"Demo logins (password '{DEMO_PASSWORD}'): {', '.join(u for u, _ in DEMO_USERS)}.")
+            for code, role in roles:
+                Membership.objects.update_or_create(
+                    user=user, council=LocalAuthority.objects.get(ons_code=code),
+                    defaults={"role": role, "worker_name": worker if role == "practitioner" else ""})
+        out.write(f"Demo logins (password '{DEMO_PASSWORD}'): {', '.join(u for u, _, _ in DEMO_USERS)}; "
+                  f"'practitioner' is {worker} in Northby's Annex A.")
         if not options["no_serve"]:
             out.write(f"goldthread demo: http://127.0.0.1:{options['port']}/  (Ctrl+C to stop)")
             call_command("serve", port=options["port"])

@@ -1,4 +1,4 @@
-"""goldthread national load|benchmarks|journeys|interventions ..."""
+"""goldthread national load|benchmarks|journeys|interventions|risk-refresh ..."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from goldthread.national.actions import (
     import_interventions,
     load_files,
     load_packaged,
+    refresh_risk,
 )
 from goldthread.national.models import IndicatorValue
 from goldthread.national.queries import (
@@ -73,8 +74,14 @@ class Command(BaseCommand):
         inter_sub.add_parser("template", help="print a CSV template")
         inter_sub.add_parser("list", help="list the register")
 
+        refresh = sub.add_parser("risk-refresh", help="recompute the early-warning scores and backtest the pages show "
+                                 "('national load' also does this)")
+        refresh.add_argument("--as-of", type=parse_date, default=None,
+                             help="score with what was published before this date (default: today)")
+        refresh.add_argument("--resamples", type=int, default=1000, help="backtest bootstrap resamples (default 1000)")
+
     def handle(self, *args, **options):
-        getattr(self, "_" + options["action"])(options)
+        getattr(self, "_" + options["action"].replace("-", "_"))(options)
 
     # ------------------------------------------------------------------ load
     def _load(self, options):
@@ -92,6 +99,26 @@ class Command(BaseCommand):
                               f"inspections, {report.neighbours:,} statistical neighbours.")
         if report.unknown_codes:
             self.stdout.write(f"Not matched to a council (left out): {', '.join(sorted(report.unknown_codes))}")
+        if report.risk is not None:
+            self._risk_summary(report.risk)
+        elif paths:
+            self.stdout.write("The early-warning scores are computed from the packaged files and were not changed: "
+                              "'goldthread national risk-refresh' recomputes them.")
+
+    # ------------------------------------------------------------------ risk-refresh
+    def _risk_refresh(self, options):
+        try:
+            report = refresh_risk(as_of=options["as_of"], n_boot=options["resamples"])
+        except ValueError as exc:
+            refuse(f"The early-warning scores could not be computed: {exc}.")
+        self._risk_summary(report)
+
+    def _risk_summary(self, report):
+        auc = report.auc.get("inadequate")
+        tested = (f"; tested accuracy for 'inadequate': AUC {auc['estimate']:.2f} ({auc['lower']:.2f} to "
+                  f"{auc['upper']:.2f})" if auc and auc["lower"] is not None else "")
+        self.stdout.write(f"Early-warning scores for {report.councils} councils as at {report.as_of:%d/%m/%Y}, "
+                          f"backtested with {report.n_boot:,} resamples ({report.seconds:.1f} s){tested}.")
 
     # ------------------------------------------------------------------ benchmarks
     def _benchmarks(self, options):

@@ -1,0 +1,164 @@
+"""The one place that decides who may see and do what, for each council.
+
+Every view that touches a council's data calls ``council_access`` (through the ``council_view``
+decorator); every child-level row a page shows comes through ``Access.child_filter``; every child-level
+page view or export is written to the access log with ``log_child_access``. Nothing else makes these
+decisions.
+
+Roles and what they may do in a council:
+
+============== ========== ===================== =========== ======== ========================
+role           aggregates child-level rows      upload      settings people and access log
+============== ========== ===================== =========== ======== ========================
+viewer         yes        no                    no          no       no
+practitioner   yes        their own children    no          no       no
+analyst        yes        yes                   yes         no       no
+auditor        yes        yes                   no          no       no
+manager        yes        yes                   yes         no       no
+council admin  yes        yes                   yes         yes      yes
+============== ========== ===================== =========== ======== ========================
+
+Published national data (Ofsted, DfE, ONS) is open to everyone signed in, including people with no
+council role (a "national" user).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from goldthread.councils.models import LocalAuthority
+
+from .models import AccessLogEntry, Membership, Role
+
+log = logging.getLogger(__name__)
+
+AGGREGATES = "aggregates"
+CHILD_LEVEL = "child_level"  # all children's rows (a practitioner gets only their own, via child_filter)
+UPLOAD = "upload"
+SETTINGS = "settings"
+PEOPLE = "people"  # manage the council's people and read its access log
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.VIEWER: frozenset({AGGREGATES}),
+    Role.PRACTITIONER: frozenset({AGGREGATES, CHILD_LEVEL}),
+    Role.ANALYST: frozenset({AGGREGATES, CHILD_LEVEL, UPLOAD}),
+    Role.AUDITOR: frozenset({AGGREGATES, CHILD_LEVEL}),
+    Role.MANAGER: frozenset({AGGREGATES, CHILD_LEVEL, UPLOAD}),
+    Role.COUNCIL_ADMIN: frozenset({AGGREGATES, CHILD_LEVEL, UPLOAD, SETTINGS, PEOPLE}),
+}
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one person may do in one council."""
+
+    council: LocalAuthority
+    membership: Membership
+
+    @property
+    def role(self) -> str:
+        return self.membership.role
+
+    def can(self, capability: str) -> bool:
+        return capability in CAPABILITIES[self.role]
+
+    @property
+    def own_children_only(self) -> bool:
+        return self.role == Role.PRACTITIONER
+
+    def child_filter(self, rows):
+        """Keep only the child-level rows this person may see (a DataFrame with an ``allocated_worker``
+        column, or a queryset of list rows). Raises PermissionDenied without child-level access."""
+        if not self.can(CHILD_LEVEL):
+            raise PermissionDenied("Your role does not include child-level records.")
+        if not self.own_children_only:
+            return rows
+        name = self.membership.worker_name.strip().casefold()
+        if hasattr(rows, "filter") and hasattr(rows, "model"):  # a queryset
+            return rows.filter(allocated_worker__iexact=name) if name else rows.none()
+        if not name:
+            return rows.iloc[0:0]
+        return rows[rows["allocated_worker"].fillna("").str.strip().str.casefold() == name]
+
+
+def memberships(user) -> list[Membership]:
+    if not user.is_authenticated:
+        return []
+    return list(Membership.objects.filter(user=user).select_related("council").order_by("council__name"))
+
+
+def council_access(request: HttpRequest, ons_code: str, capability: str = AGGREGATES) -> Access:
+    """The person's access to the council, or PermissionDenied. Http404 for a code that is no council."""
+    council = LocalAuthority.objects.select_related("settings").filter(ons_code=ons_code).first()
+    if council is None:
+        raise Http404("No such council.")
+    membership = Membership.objects.filter(user=request.user, council=council).first()
+    if membership is None:
+        raise PermissionDenied(f"You do not have a role in {council.name}.")
+    access = Access(council, membership)
+    if not access.can(capability):
+        raise PermissionDenied(f"Your role in {council.name} does not allow this.")
+    return access
+
+
+def needs_second_factor(request: HttpRequest) -> bool:
+    """Whether this signed-in person must still enter a one-time code: they have set up an authenticator,
+    or any of their councils requires one."""
+    user = request.user
+    if not user.is_authenticated or user.is_verified():
+        return False
+    from django_otp import user_has_device
+
+    if user_has_device(user, confirmed=True):
+        return True
+    return Membership.objects.filter(user=user, council__settings__require_two_factor=True).exists()
+
+
+def signed_in(view):
+    """Require a signed-in person who has passed any second-factor check."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if needs_second_factor(request):
+            return redirect(f"{reverse('accounts:two_factor')}?next={request.get_full_path()}")
+        return view(request, *args, **kwargs)
+
+    wrapped.access_rule = "signed in"
+    return wrapped
+
+
+def council_view(capability: str = AGGREGATES):
+    """Decorate a view taking ``la`` (the council's ONS code): it receives ``access`` as a keyword."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, la: str, *args, **kwargs):
+            access = council_access(request, la, capability)
+            return view(request, *args, access=access, **kwargs)
+
+        wrapped = signed_in(wrapped)
+        wrapped.access_rule = capability
+        return wrapped
+
+    return decorate
+
+
+def log_child_access(request: HttpRequest, access: Access, *, subject: str, why: str, child_id: str = "",
+                     action: str = "view") -> AccessLogEntry:
+    """Record a view or export of child-level data. The log holds the child's identifier; the
+    application log never does."""
+    entry = AccessLogEntry.objects.create(
+        user=request.user, username=request.user.get_username(), council=access.council, action=action,
+        child_id=child_id, subject=subject[:300], why=why[:300], path=request.path[:300])
+    log.info("child-level %s by user %s in council %s", action, request.user.pk, access.council.ons_code)
+    return entry

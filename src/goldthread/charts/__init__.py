@@ -1,0 +1,203 @@
+"""Charts as inline SVG, each with a caption and a data table (plain Python, no Django).
+
+Vega-Altair builds a Vega-Lite spec; vl-convert renders it to SVG for pages (no client JavaScript) and
+the same spec to PNG for exports. Every chart carries a one-sentence caption and a table of the same
+numbers. Colours are GOV.UK's with at least 3:1 contrast against white, and never carry meaning alone:
+targets and comparators are labelled lines, a highlighted bar is labelled and outlined.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+
+import altair as alt
+import vl_convert
+
+BLUE, DARK_BLUE, BLACK, GREY, ORANGE = "#1d70b8", "#003078", "#0b0c0c", "#505a5f", "#b94f00"
+FONT = "Arial"
+NO_VALUE = "–"
+
+
+def format_value(value, unit: str | None = None) -> str:
+    """A number as goldthread prints it everywhere: 81.4%, 1,234, 67.0 per 10,000, 16.5."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NO_VALUE
+    value = float(value)
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit == "rate per 10,000":
+        return f"{value:,.1f} per 10,000"
+    if unit == "days":
+        return f"{value:,.0f} days"
+    if unit == "count" or (unit is None and value.is_integer()):
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+    summary: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    spec: dict
+    caption: str
+    table: Table
+    _key: str = field(default="", compare=False)
+
+    def svg(self) -> str:
+        return _render_svg(json.dumps(self.spec, sort_keys=True, default=str), self.caption)
+
+    def png(self, scale: float = 2) -> bytes:
+        return vl_convert.vegalite_to_png(self.spec, scale=scale)
+
+
+_SIZE = re.compile(r'<svg([^>]*?) width="[\d.]+" height="[\d.]+"')
+
+
+@functools.lru_cache(maxsize=512)
+def _render_svg(spec_json: str, caption: str) -> str:
+    """Render once per distinct spec; make the SVG accessible and responsive."""
+    svg = vl_convert.vegalite_to_svg(json.loads(spec_json))
+    ident = "chart-" + hashlib.sha1(spec_json.encode(), usedforsecurity=False).hexdigest()[:10]
+    svg = _SIZE.sub(r'<svg\1 width="100%"', svg, count=1)
+    svg = svg.replace("<svg", f'<svg role="img" aria-labelledby="{ident}" focusable="false"', 1)
+    title = caption.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    svg = re.sub(r"(<svg[^>]*>)", rf'\1<title id="{ident}">{title}</title>', svg, count=1)
+    return svg
+
+
+def _config(chart: alt.TopLevelMixin) -> dict:
+    spec = chart.configure(font=FONT).configure_axis(labelFontSize=12, titleFontSize=12, labelColor=BLACK,
+                                                    titleColor=BLACK, gridColor="#b1b4b6") \
+        .configure_view(stroke=None).to_dict()
+    spec.pop("$schema", None)
+    return spec
+
+
+def _empty(title: str, unit: str) -> Chart:
+    caption = f"{title}: there is no data to show yet."
+    spec = _config(alt.Chart(alt.Data(values=[{"t": "No data yet"}])).mark_text(fontSize=14, color=GREY)
+                   .encode(text="t:N").properties(width=300, height=40))
+    return Chart(spec, caption, Table(["", "Value"], [], caption))
+
+
+def trend(points, *, title: str, unit: str, target: float | None = None, comparators: dict | None = None,
+          polarity: str | None = None) -> Chart:
+    """A line with point markers over extracts or years; a target and comparators as labelled rules."""
+    values = [{"label": str(label), "order": i, "value": v} for i, (label, v) in enumerate(points)]
+    present = [p for p in values if p["value"] is not None]
+    if not present:
+        return _empty(title, unit)
+    labels = [p["label"] for p in values]
+    x = alt.X("label:N", sort=labels, title=None, axis=alt.Axis(labelAngle=0))
+    y = alt.Y("value:Q", title=unit, scale=alt.Scale(zero=unit != "percent" or min(p["value"] for p in present) < 30))
+    base = alt.Chart(alt.Data(values=present))
+    layers = [base.mark_line(color=BLUE, strokeWidth=3).encode(x=x, y=y),
+              base.mark_point(color=BLUE, filled=True, size=60).encode(
+                  x=x, y=y, tooltip=[alt.Tooltip("label:N"), alt.Tooltip("value:Q", format=".1f")])]
+    rules = dict(comparators or {})
+    if target is not None:
+        rules["Target"] = target
+    for i, (name, level) in enumerate(rules.items()):
+        rule = alt.Chart(alt.Data(values=[{"level": level, "name": f"{name}: {format_value(level, unit)}"}]))
+        layers.append(rule.mark_rule(color=ORANGE if name == "Target" else GREY, strokeDash=[6, 4] if i % 2 == 0
+                                     else [2, 2], strokeWidth=2).encode(y="level:Q"))
+        layers.append(rule.mark_text(align="right", dy=-6, color=BLACK, fontSize=12).encode(
+            y="level:Q", x=alt.value(600), text="name:N"))
+    spec = _config(alt.layer(*layers).properties(width=600, height=240, title=title))
+    first, last = present[0], present[-1]
+    caption = (f"{title}: {format_value(first['value'], unit)} in {first['label']}"
+               + (f" to {format_value(last['value'], unit)} in {last['label']}" if len(present) > 1 else "")
+               + (f"; target {format_value(target, unit)}" if target is not None else "")
+               + "".join(f"; {name} {format_value(level, unit)}" for name, level in (comparators or {}).items())
+               + ".")
+    table = Table(["Date", title], [[p["label"], format_value(p["value"], unit)] for p in values],
+                  f"{title} at each date")
+    return Chart(spec, caption, table)
+
+
+def bars(categories, *, title: str, unit: str, highlight: str | None = None, reference: dict | None = None) -> Chart:
+    """Horizontal bars, largest first; a highlighted bar is outlined and labelled, not only coloured."""
+    values = [{"label": str(label), "value": v, "mark": "this council" if label == highlight else ""}
+              for label, v in categories if v is not None]
+    if not values:
+        return _empty(title, unit)
+    values.sort(key=lambda r: -r["value"])
+    base = alt.Chart(alt.Data(values=values))
+    y = alt.Y("label:N", sort=[r["label"] for r in values], title=None)
+    layers = [
+        base.mark_bar(color=BLUE).encode(
+            x=alt.X("value:Q", title=unit), y=y,
+            color=alt.condition(alt.datum.mark == "this council", alt.value(DARK_BLUE), alt.value(BLUE)),
+            stroke=alt.condition(alt.datum.mark == "this council", alt.value(BLACK), alt.value(None)),
+            strokeWidth=alt.value(2)),
+        base.mark_text(align="left", dx=4, color=BLACK, fontSize=12).encode(
+            x="value:Q", y=y, text=alt.Text("shown:N")).transform_calculate(
+            shown=f"format(datum.value, '.1f') + (datum.mark ? ' ({highlight or ''})' : '')"),
+    ]
+    for name, level in (reference or {}).items():
+        rule = alt.Chart(alt.Data(values=[{"level": level, "name": f"{name}: {format_value(level, unit)}"}]))
+        layers.append(rule.mark_rule(color=GREY, strokeDash=[6, 4], strokeWidth=2).encode(x="level:Q"))
+        layers.append(rule.mark_text(align="left", dx=4, dy=-4, color=BLACK, fontSize=12, baseline="bottom").encode(
+            x="level:Q", y=alt.value(0), text="name:N"))
+    height = max(60, 22 * len(values))
+    spec = _config(alt.layer(*layers).properties(width=520, height=height, title=title))
+    top, bottom = values[0], values[-1]
+    caption = (f"{title}: highest {top['label']} {format_value(top['value'], unit)}, lowest {bottom['label']} "
+               f"{format_value(bottom['value'], unit)}"
+               + (f"; {highlight} is marked" if highlight else "") + ".")
+    table = Table(["", title], [[r["label"], format_value(r["value"], unit)] for r in values], title)
+    return Chart(spec, caption, table)
+
+
+def sparkline(values, *, unit: str) -> Chart:
+    """A tiny trend for a dashboard row (about 120 by 32 pixels)."""
+    points = [{"i": i, "value": v} for i, v in enumerate(values) if v is not None]
+    if not points:
+        return _empty("Trend", unit)
+    spec = _config(alt.Chart(alt.Data(values=points)).mark_line(color=BLUE, strokeWidth=2, point=alt.OverlayMarkDef(
+        color=BLUE, size=12)).encode(x=alt.X("i:Q", axis=None), y=alt.Y("value:Q", axis=None,
+                                                                       scale=alt.Scale(zero=False)))
+                   .properties(width=120, height=32))
+    caption = (f"Trend over {len(points)} extract{'s' if len(points) != 1 else ''}: from "
+               f"{format_value(points[0]['value'], unit)} to {format_value(points[-1]['value'], unit)}.")
+    table = Table(["Extract", "Value"], [[str(p["i"] + 1), format_value(p["value"], unit)] for p in points], caption)
+    return Chart(spec, caption, table)
+
+
+def distribution(values, *, title: str, unit: str, threshold: float | None = None) -> Chart:
+    """A histogram (for caseloads) with the threshold marked and annotated."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return _empty(title, unit)
+    data = [{"value": v} for v in present]
+    base = alt.Chart(alt.Data(values=data))
+    layers = [base.mark_bar(color=BLUE).encode(
+        x=alt.X("value:Q", bin=alt.Bin(step=2), title=title), y=alt.Y("count():Q", title="Workers"))]
+    over = sum(1 for v in present if threshold is not None and v > threshold)
+    if threshold is not None:
+        rule = alt.Chart(alt.Data(values=[{"t": threshold, "name": f"{format_value(threshold, unit)}: threshold"}]))
+        layers.append(rule.mark_rule(color=ORANGE, strokeDash=[6, 4], strokeWidth=2).encode(x="t:Q"))
+        layers.append(rule.mark_text(align="left", dx=4, y=8, color=BLACK, fontSize=12).encode(x="t:Q", text="name:N"))
+    spec = _config(alt.layer(*layers).properties(width=560, height=220, title=title))
+    ordered = sorted(present)
+    median = ordered[len(ordered) // 2] if len(ordered) % 2 else (ordered[len(ordered) // 2 - 1] + ordered[len(ordered) // 2]) / 2
+    caption = (f"{title}: {len(present)} workers, from {format_value(ordered[0], unit)} to "
+               f"{format_value(ordered[-1], unit)}, median {format_value(median, unit)}"
+               + (f"; {over} above the threshold of {format_value(threshold, unit)}" if threshold is not None else "")
+               + ".")
+    counts: dict[int, int] = {}
+    for v in present:
+        band = int(v // 2 * 2)
+        counts[band] = counts.get(band, 0) + 1
+    table = Table([title, "Workers"], [[f"{b} to {b + 1}", str(n)] for b, n in sorted(counts.items())], caption)
+    return Chart(spec, caption, table)

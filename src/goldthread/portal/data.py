@@ -1,0 +1,130 @@
+"""What the portal's pages read: stored measure values, their trends, targets and England's figures.
+
+Pages only read what imports and national loads stored; the one computation at request time is
+the list of children behind a number, which only roles with child-level access ever ask for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from goldthread.core.measures import GROUPS, REGISTRY, Measure
+from goldthread.core.measures.registry import HIGHER, LOWER
+from goldthread.councils.models import LocalAuthority, MeasureTarget
+from goldthread.extracts.models import Extract, MeasureBreakdown, MeasureValue
+from goldthread.extracts.queries import StoredAnnexA
+from goldthread.national.models import AggregateValue
+
+# Small changes are noise: a percentage must move by more than this many points to be "up" or "down".
+STEADY_PERCENT_POINTS = 0.5
+
+
+@dataclass
+class Card:
+    measure: Measure
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    previous: float | None
+    target: float | None
+    england: tuple[int, float] | None
+    series: list[tuple]
+
+    @property
+    def change(self) -> str:
+        """'up', 'down' or 'no change' against the previous extract; '' when there is none."""
+        if self.value is None or self.previous is None:
+            return ""
+        delta = self.value - self.previous
+        steady = STEADY_PERCENT_POINTS if self.measure.unit == "percent" else 0
+        if abs(delta) <= steady:
+            return "no change"
+        return "up" if delta > 0 else "down"
+
+    @property
+    def better(self) -> bool | None:
+        """Whether the change is an improvement (None when the measure has no better direction)."""
+        if self.change in ("", "no change") or self.measure.polarity not in (HIGHER, LOWER):
+            return None
+        return (self.change == "up") == (self.measure.polarity == HIGHER)
+
+    @property
+    def target_status(self) -> str:
+        """'meets target', 'misses target' or '' (no target, or no better direction)."""
+        if self.target is None or self.value is None or self.measure.polarity not in (HIGHER, LOWER):
+            return ""
+        met = self.value >= self.target if self.measure.polarity == HIGHER else self.value <= self.target
+        return "meets target" if met else "misses target"
+
+    @property
+    def england_status(self) -> str:
+        if self.england is None or self.value is None or self.measure.polarity not in (HIGHER, LOWER):
+            return ""
+        better = self.value > self.england[1] if self.measure.polarity == HIGHER else self.value < self.england[1]
+        return "better than England" if better else "worse than England" if self.value != self.england[1] \
+            else "same as England"
+
+
+def extracts_of(council: LocalAuthority) -> list[Extract]:
+    return list(Extract.objects.filter(council=council).order_by("extract_date"))
+
+
+def england_figures() -> dict[str, tuple[int, float]]:
+    """England's latest published figure for each measure that has a national counterpart."""
+    linked = {m.national: m.id for m in REGISTRY.values() if m.national}
+    latest: dict[str, tuple[int, float]] = {}
+    for indicator_id, year, value in (AggregateValue.objects.filter(
+            indicator_id__in=linked, geography="England", value__isnull=False)
+            .order_by("year").values_list("indicator_id", "year", "value")):
+        latest[linked[indicator_id]] = (year, value)
+    return latest
+
+
+def cards(council: LocalAuthority, extracts: list[Extract]) -> dict[str, list[Card]]:
+    """One card per measure for the latest extract, grouped as practice flows."""
+    if not extracts:
+        return {}
+    values = pd.DataFrame(list(MeasureValue.objects.filter(extract__in=extracts).values(
+        "extract__extract_date", "measure_id", "value", "numerator", "denominator")))
+    latest_date = extracts[-1].extract_date
+    previous_date = extracts[-2].extract_date if len(extracts) > 1 else None
+    targets = dict(MeasureTarget.objects.filter(council=council).values_list("measure_id", "target"))
+    england = england_figures()
+    by_measure = {mid: frame.sort_values("extract__extract_date") for mid, frame in values.groupby("measure_id")}
+    grouped: dict[str, list[Card]] = {label: [] for label in GROUPS.values()}
+    for mid, measure in REGISTRY.items():
+        frame = by_measure.get(mid)
+        if frame is None:
+            continue
+        latest = frame[frame["extract__extract_date"] == latest_date]
+        previous = frame[frame["extract__extract_date"] == previous_date] if previous_date else frame.iloc[0:0]
+        row = latest.iloc[0] if len(latest) else None
+        grouped[GROUPS[measure.group]].append(Card(
+            measure=measure,
+            value=_value(row, "value"), numerator=_value(row, "numerator"), denominator=_value(row, "denominator"),
+            previous=_value(previous.iloc[0], "value") if len(previous) else None,
+            target=targets.get(mid), england=england.get(mid),
+            series=[(d, None if pd.isna(v) else float(v)) for d, v in
+                    zip(frame["extract__extract_date"], frame["value"], strict=True)],
+        ))
+    return {label: group for label, group in grouped.items() if group}
+
+
+def _value(row, column: str) -> float | None:
+    if row is None or pd.isna(row[column]):
+        return None
+    return float(row[column])
+
+
+def breakdowns(extract: Extract, measure_id: str) -> dict[str, list[MeasureBreakdown]]:
+    found: dict[str, list[MeasureBreakdown]] = {"team": [], "worker": []}
+    for b in MeasureBreakdown.objects.filter(extract=extract, measure_id=measure_id):
+        found[b.dimension].append(b)
+    return found
+
+
+def rows_behind(extract: Extract, measure: Measure, context) -> pd.DataFrame:
+    """The rows behind a stored value, recomputed from the stored rows with the same definition."""
+    return measure.compute(StoredAnnexA(extract), context).rows

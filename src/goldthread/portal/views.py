@@ -1,0 +1,183 @@
+"""The portal's pages. Views stay thin: access comes from goldthread.accounts.access, data from
+goldthread.portal.data, state changes from the apps' actions."""
+
+from __future__ import annotations
+
+import pandas as pd
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from goldthread import charts
+from goldthread.accounts.access import (
+    AGGREGATES,
+    CHILD_LEVEL,
+    PEOPLE,
+    council_view,
+    log_child_access,
+    memberships,
+    signed_in,
+)
+from goldthread.accounts.models import AccessLogEntry
+from goldthread.core.annexa import spec as S
+from goldthread.core.measures import GROUPS, REGISTRY
+from goldthread.extracts.actions import measure_context
+from goldthread.extracts.models import ROW_MODELS
+
+from . import data
+
+
+def _measure(measure_id: str):
+    measure = REGISTRY.get(measure_id)
+    if measure is None:
+        raise Http404("No such measure.")
+    return measure
+
+
+def _latest(access):
+    extracts = data.extracts_of(access.council)
+    return extracts, (extracts[-1] if extracts else None)
+
+
+@signed_in
+def home(request):
+    return render(request, "portal/home.html", {"memberships": memberships(request.user)})
+
+
+@signed_in
+def measure_definitions(request):
+    groups = [(label, [m for m in REGISTRY.values() if m.group == key]) for key, label in GROUPS.items()]
+    return render(request, "portal/measure_definitions.html", {"groups": groups})
+
+
+@council_view(AGGREGATES)
+def dashboard(request, *, access):
+    extracts, latest = _latest(access)
+    groups = data.cards(access.council, extracts)
+    sparks = {card.measure.id: charts.sparkline([v for _, v in card.series], unit=card.measure.unit)
+              for cards in groups.values() for card in cards}
+    return render(request, "portal/dashboard.html", {
+        "access": access, "council": access.council, "latest": latest, "extracts": extracts, "groups": groups,
+        "previous": extracts[-2] if len(extracts) > 1 else None, "sparks": sparks})
+
+
+@council_view(AGGREGATES)
+def measure(request, measure_id: str, *, access):
+    measure = _measure(measure_id)
+    extracts, latest = _latest(access)
+    card = next((c for cards in data.cards(access.council, extracts).values() for c in cards
+                 if c.measure.id == measure_id), None)
+    context = {"access": access, "council": access.council, "measure": measure, "latest": latest, "card": card,
+               "can_see_children": access.can(CHILD_LEVEL)}
+    if card is not None:
+        comparators = {f"England ({card.england[0]})": card.england[1]} if card.england else None
+        context["trend"] = charts.trend(
+            [(d.strftime("%b %Y"), v) for d, v in card.series], title=measure.title, unit=measure.unit,
+            target=card.target, comparators=comparators, polarity=measure.polarity)
+        split = data.breakdowns(latest, measure_id)
+        context["team_chart"] = charts.bars(
+            [(b.group, b.value) for b in split["team"] if b.value is not None],
+            title=f"{measure.title} by team", unit=measure.unit) if split["team"] else None
+        context["breakdowns"] = split
+    return render(request, "portal/measure.html", context)
+
+
+@council_view(CHILD_LEVEL)
+def measure_children(request, measure_id: str, *, access):
+    """The rows behind a number: the children counted, and those in the total but not counted."""
+    measure = _measure(measure_id)
+    _, latest = _latest(access)
+    if latest is None:
+        raise Http404("No extract yet.")
+    rows = access.child_filter(data.rows_behind(latest, measure, measure_context(access.council, latest.extract_date)))
+    shown = request.GET.get("show", "numerator")
+    if shown == "numerator":
+        rows = rows[rows["in_numerator"]]
+    elif shown == "not-counted":
+        rows = rows[rows["in_denominator"] & ~rows["in_numerator"]]
+    rows = rows.sort_values(["list_number", "row_number"])
+    page = Paginator(rows.to_dict("records"), 50).get_page(request.GET.get("page"))
+    log_child_access(request, access, subject=f"children behind '{measure.title}' ({shown}) as at "
+                     f"{latest.extract_date:%d/%m/%Y}", why=f"drill-down from the measure {measure.id}")
+    return render(request, "portal/measure_children.html", {
+        "access": access, "council": access.council, "measure": measure, "latest": latest, "page": page,
+        "shown": shown, "total": len(rows), "list_titles": {s.number: s.label for s in S.LISTS}})
+
+
+@council_view(CHILD_LEVEL)
+def child(request, child_id: str, *, access):
+    """One child's rows across every list of the latest extract: the golden thread to the frontline."""
+    _, latest = _latest(access)
+    if latest is None:
+        raise Http404("No extract yet.")
+    sections = []
+    for list_spec in S.LISTS:
+        if "child_id" not in list_spec.names:
+            continue
+        queryset = ROW_MODELS[list_spec.number].objects.filter(extract=latest, child_id=child_id)
+        rows = list(queryset.values())
+        if rows:
+            sections.append((list_spec, rows))
+    workers = pd.DataFrame([{"allocated_worker": row.get("allocated_worker")} for _, rows in sections for row in rows])
+    if workers.empty or access.child_filter(workers).empty:
+        raise Http404("No such child in the latest extract, or not one allocated to you.")
+    why = request.GET.get("from") or "opened the child's record"
+    log_child_access(request, access, subject=f"child's record as at {latest.extract_date:%d/%m/%Y}", why=why,
+                     child_id=child_id)
+    display = [(list_spec, [[(col.header, row.get(col.name)) for col in list_spec.columns if col.name != "child_id"]
+                            for row in rows]) for list_spec, rows in sections]
+    return render(request, "portal/child.html", {
+        "access": access, "council": access.council, "latest": latest, "child_id": child_id, "sections": display})
+
+
+@council_view(AGGREGATES)
+def workforce(request, *, access):
+    extracts, latest = _latest(access)
+    context = {"access": access, "council": access.council, "latest": latest}
+    if latest is not None:
+        threshold = access.council.settings.caseload_threshold
+        loads = data.breakdowns(latest, "caseload_median")
+        workers = sorted(loads["worker"], key=lambda b: -(b.value or 0))
+        context.update({
+            "threshold": threshold, "workers": workers, "teams": loads["team"],
+            "over": [w for w in workers if (w.value or 0) > threshold],
+            "distribution": charts.distribution([w.value for w in workers if w.value is not None],
+                                                title="Children per allocated worker", unit="count",
+                                                threshold=threshold),
+            "cards": {c.measure.id: c for cards in data.cards(access.council, extracts).values() for c in cards
+                      if c.measure.group == "workforce"},
+        })
+    return render(request, "portal/workforce.html", context)
+
+
+@council_view(PEOPLE)
+def access_log(request, *, access):
+    entries = AccessLogEntry.objects.filter(council=access.council)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "portal/access_log.html", {"access": access, "council": access.council, "page": page})
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def forbidden(request, exception=None):
+    message = str(exception) if exception and str(exception) else "You do not have access to this page."
+    return render(request, "portal/error.html", {"title": "You do not have access to this page", "message": message},
+                  status=403)
+
+
+def not_found(request, exception=None):
+    return render(request, "portal/error.html", {
+        "title": "Page not found",
+        "message": "If you typed the web address, check it is correct. If you followed a link, the record may "
+                   "not be in the latest extract."}, status=404)
+
+
+def server_error(request):
+    return render(request, "portal/error.html", {
+        "title": "Sorry, there is a problem with the service",
+        "message": "Try again later. Nothing you entered has been lost or half-saved."}, status=500)
+
+
+def health(request):
+    return HttpResponse("ok", content_type="text/plain")
