@@ -62,7 +62,7 @@ def save_settings(council: LocalAuthority, values: dict, targets: dict[str, floa
     """Change a council's settings and targets, then recompute its stored measures with them."""
     from goldthread.extracts.actions import recompute_measures
 
-    settings = council.settings
+    settings = CouncilSettings.objects.get(council=council)  # as stored, not as a bound form may have left it
     changed_measures = any(getattr(settings, k) != v for k, v in values.items() if k != "require_two_factor")
     for key, value in values.items():
         setattr(settings, key, value)

@@ -1,0 +1,154 @@
+"""The portal's pages as people use them: upload and import, dashboard, measure, child, settings."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from goldthread.conftest import NORTHBY, PASSWORD, PRACTITIONERS_CHILD, SAMPLE, SAMPLE_AS_AT
+from goldthread.councils.models import MeasureTarget
+from goldthread.extracts.models import Extract, MeasureValue, Upload
+
+
+def sample_upload(name: str = "annex-a.xlsx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, SAMPLE.read_bytes(),
+                              content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@pytest.fixture
+def analyst(client, people):
+    client.force_login(people["analyst"])
+    return client
+
+
+def test_upload_validate_confirm_import(analyst, settings):
+    settings.GOLDTHREAD_IMPORT_IN_BACKGROUND = False
+    url = reverse("portal:upload", args=[NORTHBY])
+    response = analyst.post(url, {"file": sample_upload(), "extract_date": "31/03/2021"})
+    upload = Upload.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/uploads/{upload.pk}/")
+    assert Extract.objects.count() == 0  # nothing is imported before the analyst confirms
+
+    report = analyst.get(response["Location"]).content.decode()
+    assert "Validation report" in report
+    assert "&#x27;CS Assessment Updated&#x27; is not Yes, No or Unknown" in report  # the sample's free text
+    assert "List 4, sheet 'List 4', row 2, column 'Was the child assessed" in report
+    assert "Import this extract" in report
+
+    sheet = analyst.get(reverse("portal:upload_issues", args=[NORTHBY, upload.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(sheet.content))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0] == ("Severity", "List", "Sheet", "Row", "Column", "Value", "Expected", "Message")
+    assert len(rows) - 1 == len(upload.issues) == 7
+
+    analyst.post(response["Location"])
+    upload.refresh_from_db()
+    assert upload.status == Upload.IMPORTED and upload.extract.extract_date == SAMPLE_AS_AT
+    assert "Extract imported" in analyst.get(response["Location"]).content.decode()
+    dashboard = analyst.get(reverse("portal:dashboard", args=[NORTHBY])).content.decode()
+    assert "Measures as at <strong>31 March 2021</strong>" in dashboard
+    assert "Children in care" in dashboard
+
+
+def test_unreadable_upload_is_refused_on_the_form(analyst):
+    response = analyst.post(reverse("portal:upload", args=[NORTHBY]),
+                            {"file": SimpleUploadedFile("scan.xlsx", b"%PDF-1.4 not a workbook")})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "scan.xlsx is not a spreadsheet: expected an Excel workbook" in page
+    assert Extract.objects.count() == 0
+
+
+def test_wrong_file_type_is_refused_before_reading(analyst):
+    response = analyst.post(reverse("portal:upload", args=[NORTHBY]),
+                            {"file": SimpleUploadedFile("notes.docx", b"PK\x03\x04...")})
+    assert "The selected file must be an .xlsx, .xls, .ods, .csv or .zip file" in response.content.decode()
+    assert not Upload.objects.exists()
+
+
+def test_measure_page_explains_the_number_and_links_to_children(analyst, northby_extract):
+    MeasureTarget.objects.create(council=northby_extract.council, measure_id="cla_visits_in_timescale", target=90)
+    page = analyst.get(reverse("portal:measure", args=[NORTHBY, "cla_visits_in_timescale"])).content.decode()
+    # The sample has 4 children in care at 31/03/2021, 2 visited within 42 days: 50%.
+    assert "<span class=\"govuk-heading-l govuk-!-margin-0\">50.0%</span>" in page
+    assert "2 of 4" in page
+    assert "misses target" in page and "90.0%" in page
+    assert "Date of Last Social Work Visit" in page  # the definition is on the page
+    assert "<svg role=\"img\"" in page and "Show the data in a table" in page
+    assert reverse("portal:measure_children", args=[NORTHBY, "cla_visits_in_timescale"]) in page
+    children = analyst.get(reverse("portal:measure_children", args=[NORTHBY, "cla_visits_in_timescale"]))
+    assert children.content.decode().count('href="/councils/E06999901/children/') == 2
+
+
+def test_viewer_sees_numbers_but_no_way_to_children(client, people, northby_extract):
+    client.force_login(people["viewer"])
+    page = client.get(reverse("portal:measure", args=[NORTHBY, "cla_visits_in_timescale"])).content.decode()
+    assert "50.0%" in page
+    assert reverse("portal:measure_children", args=[NORTHBY, "cla_visits_in_timescale"]) not in page
+
+
+def test_child_page_shows_the_child_across_lists(client, people, northby_extract):
+    client.force_login(people["auditor"])
+    page = client.get(reverse("portal:child", args=[NORTHBY, PRACTITIONERS_CHILD])).content.decode()
+    assert "Child 10721552" in page
+    assert "List 7 (Child protection)" in page and "List 5 (Section 47 enquiries and ICPCs)" not in page
+    assert "Ezra Leigh" in page
+
+
+def test_settings_change_recomputes_measures(client, people, northby_extract):
+    client.force_login(people["council_admin"])
+    url = reverse("portal:settings", args=[NORTHBY])
+    before = MeasureValue.objects.get(extract=northby_extract, measure_id="caseload_over_threshold").value
+    response = client.post(url, {"cp_visit_working_days": "10", "cin_visit_working_days": "20",
+                                 "caseload_threshold": "0", "child_population": "",
+                                 "target_cla_visits_in_timescale": "95"}, follow=True)
+    assert "Settings saved" in response.content.decode()
+    after = MeasureValue.objects.get(extract=northby_extract, measure_id="caseload_over_threshold").value
+    assert before == 0 and after > 0  # every allocated worker is over a threshold of 0
+    assert MeasureTarget.objects.get(measure_id="cla_visits_in_timescale").target == 95
+    bad = client.post(url, {"cp_visit_working_days": "ten", "cin_visit_working_days": "20",
+                            "caseload_threshold": "20"})
+    assert "There is a problem" in bad.content.decode()
+
+
+def test_council_requiring_codes_sends_people_to_set_up_an_authenticator(client, people, northby_extract):
+    northby = northby_extract.council
+    northby.settings.require_two_factor = True
+    northby.settings.save()
+    client.post(reverse("accounts:login"), {"username": "vera", "password": PASSWORD})
+    dashboard = reverse("portal:dashboard", args=[NORTHBY])
+    response = client.get(dashboard)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:two_factor"))
+    setup = client.get(response["Location"]).content.decode()
+    assert "Set up your authenticator app" in setup and "<svg" in setup
+    device = TOTPDevice.objects.get(user=people["viewer"])
+    wrong = client.post(response["Location"], {"code": "000000", "next": dashboard})
+    assert "That code is not right" in wrong.content.decode()
+    device.refresh_from_db()
+    device.throttle_reset()  # a wrong code makes django-otp wait before the next try
+    code = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+    right = client.post(response["Location"], {"code": f"{code:06d}", "next": dashboard})
+    assert right.status_code == 302 and right["Location"] == dashboard
+    assert client.get(dashboard).status_code == 200
+
+
+def test_deploy_checks_are_clean_with_the_documented_settings(settings, capsys, monkeypatch):
+    # The browser-test plugin allows sync database calls under Playwright's event loop; deployments don't.
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+    settings.DEBUG = False
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    settings.SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    settings.SECRET_KEY = "x" * 20 + "a-long-random-production-key-from-the-environment" + "y" * 20
+    call_command("check", "--deploy", "--fail-level", "WARNING")
+    assert "no issues" in capsys.readouterr().out
