@@ -51,6 +51,9 @@ def test_upload_validate_confirm_import(analyst, settings):
     analyst.post(response["Location"])
     upload.refresh_from_db()
     assert upload.status == Upload.IMPORTED and upload.extract.extract_date == SAMPLE_AS_AT
+    assert upload.progress == {"stage": "storing lists", "done": 11, "total": 11}  # what the page showed last
+    status = analyst.get(reverse("portal:upload_status", args=[NORTHBY, upload.pk])).json()
+    assert status["status"] == "imported"
     assert "Extract imported" in analyst.get(response["Location"]).content.decode()
     dashboard = analyst.get(reverse("portal:dashboard", args=[NORTHBY])).content.decode()
     assert "Measures as at <strong>31 March 2021</strong>" in dashboard
