@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["goldthread.testing.pytest_browser"]
-
 SAMPLE = Path(__file__).resolve().parent / "core" / "annexa" / "tests" / "data" / "annex_a_sample_liia.xlsx"
 SAMPLE_AS_AT = dt.date(2021, 3, 31)
 PASSWORD = "correct horse battery"

@@ -130,8 +130,9 @@ def _neighbour_objects(frame: pd.DataFrame, councils: dict) -> list[StatisticalN
 
 
 @transaction.atomic
-def load_packaged(folder: Path | None = None) -> LoadReport:
-    """Replace all national data with what the packaged (or given) data folder holds."""
+def load_packaged(folder: Path | None = None, *, with_risk: bool = True) -> LoadReport:
+    """Replace all national data with what the packaged (or given) data folder holds, then (unless
+    ``with_risk`` is False) recompute the early-warning scores and their backtest."""
     national = load_all(folder)
     load_councils(folder)  # the register first, so every code below has its council
     councils = _councils()
@@ -151,6 +152,8 @@ def load_packaged(folder: Path | None = None) -> LoadReport:
         kind = ind.identify_dataset(path) or (OFSTED_OUTCOMES if path.parent.name == "ofsted" else "lookup")
         NationalFile.objects.create(dataset=kind, name=path.name, sha256=_digest(path))
         report.files.append((path.name, kind, 0))
+    if not with_risk:
+        return report
     try:
         report.risk = refresh_risk(national=national)
     except ValueError as exc:  # too few inspections in this data to fit the model: keep no stale scores

@@ -188,14 +188,15 @@ def _benchmark_rows(table: pd.DataFrame) -> list[tuple[str, list[BenchmarkRow]]]
         unit = indicator.unit
         change = ""
         if not missing(r.change) and r.trend not in ("no change", "not available", "no previous year"):
-            size = f"{abs(r.change):.1f} points" if unit == PERCENT else fmt(abs(r.change), unit)
-            change = f"{'up' if r.change > 0 else 'down'} {size} from {r.previous_year}"
+            size = f"{abs(r.change):.1f} points" if unit == PERCENT else compact(abs(r.change), unit)
+            direction = "by" if indicator.polarity == NEITHER else ("up" if r.change > 0 else "down")
+            change = f"{direction} {size} since {r.previous_year}"
         grouped.setdefault(INDICATOR_GROUPS[indicator.group], []).append(BenchmarkRow(
             indicator=indicator, year_label=year_label(indicator, int(r.year)),
-            value=fmt(r.value, unit), marker=r.marker if missing(r.value) else None,
-            england=fmt(r.england, unit), england_note=_note(r.england_source),
-            region=fmt(r.region, unit), region_note=_note(r.region_source),
-            neighbours=fmt(r.neighbours, unit),
+            value=compact(r.value, unit), marker=r.marker if missing(r.value) else None,
+            england=compact(r.england, unit), england_note=_note(r.england_source),
+            region=compact(r.region, unit), region_note=_note(r.region_source),
+            neighbours=compact(r.neighbours, unit),
             neighbours_note=(f"{r.neighbours_with_value} of {r.neighbours_in_model} neighbours"
                              if r.neighbours_in_model else "no neighbours in the model"),
             rank="–" if missing(r.rank) else f"{int(r.rank)} of {int(r.rank_of)}",
@@ -219,10 +220,10 @@ def _trend(council: LocalAuthority, indicator: Indicator, values: pd.DataFrame, 
     rows = []
     for r in own.itertuples(index=False):
         year = int(r.year)
-        rows.append({"year": year, "label": year_label(indicator, year), "value": fmt(r.value, indicator.unit),
+        rows.append({"year": year, "label": year_label(indicator, year), "value": compact(r.value, indicator.unit),
                      "marker": r.marker if missing(r.value) else None,
-                     "england": fmt(england.get(year), indicator.unit),
-                     "region": fmt(region.get(year), indicator.unit)})
+                     "england": compact(england.get(year), indicator.unit),
+                     "region": compact(region.get(year), indicator.unit)})
     points = [(str(int(r.year)), None if missing(r.value) else float(r.value)) for r in own.itertuples(index=False)]
     chart = None
     valued = [int(year) for year, value in points if value is not None]
@@ -329,32 +330,38 @@ def _target(name: str, target: dict) -> dict:
     }
 
 
-def _f(x: float) -> str:
-    return f"{x:.2f}"
+def _f(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
+def _interval(auc: dict) -> str:
+    return "" if auc["lower"] is None else f" (95% interval {_f(auc['lower'])} to {_f(auc['upper'])})"
 
 
 def _sentences(targets: dict[str, dict]) -> list[str]:
     """What the model can and cannot do, in plain English, from the backtest's own figures."""
     out = []
     bad, below = targets.get(risk_model.INADEQUATE), targets.get(risk_model.BELOW_GOOD)
+    scale = "where 0.5 is no better than chance and 1 is perfect"
     if bad:
         auc = bad["auc"]
-        first = (f"It cannot reliably pick out the councils that will be judged inadequate: tested on "
-                 f"{bad['n']} past inspections, its accuracy (AUC) was {_f(auc['estimate'])} "
-                 f"(95% interval {_f(auc['lower'])} to {_f(auc['upper'])}), where 0.5 is no better than chance "
-                 f"and 1 is perfect.") if bad["chance"] else (
-                f"Tested on {bad['n']} past inspections, its accuracy (AUC) for an inadequate judgement was "
-                f"{_f(auc['estimate'])} (95% interval {_f(auc['lower'])} to {_f(auc['upper'])}), where 0.5 is "
-                f"no better than chance and 1 is perfect.")
-        out.append(first)
+        if bad["chance"]:
+            out.append(f"It cannot reliably pick out the councils that will be judged inadequate: tested on "
+                       f"{bad['n']} past inspections, its accuracy (AUC) was {_f(auc['estimate'])}"
+                       f"{_interval(auc)}, {scale}.")
+        else:
+            out.append(f"Tested on {bad['n']} past inspections, its accuracy (AUC) for an inadequate judgement was "
+                       f"{_f(auc['estimate'])}{_interval(auc)}, {scale}.")
         if bad["best_baseline"]:
             base = bad["best_baseline"]["auc"]["estimate"]
             out.append(f"Knowing only each council's previous judgement and its deprivation does "
                        f"{'about as well' if bad['no_better'] else 'less well'} (AUC {_f(base)}).")
     if below:
         auc = below["auc"]
-        text = (f"It does better at telling which councils will be judged below good (AUC {_f(auc['estimate'])}, "
-                f"{_f(auc['lower'])} to {_f(auc['upper'])})")
+        better = bad is None or (auc["estimate"] or 0) > (bad["auc"]["estimate"] or 0)
+        interval = "" if auc["lower"] is None else f", 95% interval {_f(auc['lower'])} to {_f(auc['upper'])}"
+        text = (f"It {'does better at telling' if better else 'is no better at telling'} which councils will be "
+                f"judged below good (AUC {_f(auc['estimate'])}{interval})")
         if below["best_baseline"] and below["no_better"]:
             text += (f", but almost all of that comes from the previous judgement and deprivation (AUC "
                      f"{_f(below['best_baseline']['auc']['estimate'])} with those alone)")

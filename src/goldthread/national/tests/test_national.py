@@ -36,7 +36,7 @@ def counts() -> dict[str, int]:
 
 
 def test_packaged_data_loads_and_serves_benchmarks_and_journeys(db, capsys):
-    report = load_packaged()
+    report = load_packaged(with_risk=False)
     assert report.inspections == Inspection.objects.count() > 700
     assert report.values == IndicatorValue.objects.count() > 30_000
     assert NationalFile.objects.count() == 26  # every packaged publication, with its hash
@@ -50,7 +50,7 @@ def test_packaged_data_loads_and_serves_benchmarks_and_journeys(db, capsys):
     doncaster = Inspection.objects.filter(council__name="Doncaster").order_by("publication_date")
     assert ("SIF", "inadequate") in [(i.framework, i.overall_effectiveness) for i in doncaster]
 
-    again = load_packaged()  # loading twice replaces, never duplicates
+    again = load_packaged(with_risk=False)  # loading twice replaces, never duplicates
     assert again.values == report.values and IndicatorValue.objects.count() == report.values
 
     call_command("national", "benchmarks", "--la", "373")
@@ -71,7 +71,7 @@ def test_packaged_data_loads_and_serves_benchmarks_and_journeys(db, capsys):
 
 
 def test_newer_file_of_the_same_format_replaces_its_years(db, tmp_path):
-    load_packaged()
+    load_packaged(with_risk=False)
     before = IndicatorValue.objects.count()
     # Next year's file: same format, a new name, Sheffield's 2025 rate revised.
     text = CLA_CSV.read_text(encoding="utf-8-sig")
@@ -93,7 +93,7 @@ def test_newer_file_of_the_same_format_replaces_its_years(db, tmp_path):
 
 
 def test_an_unrecognised_file_changes_nothing(db, tmp_path):
-    load_packaged()
+    load_packaged(with_risk=False)
     before = counts()
     good = tmp_path / "cla.csv"
     shutil.copy(CLA_CSV, good)
