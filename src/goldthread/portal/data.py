@@ -118,6 +118,28 @@ def _value(row, column: str) -> float | None:
     return float(row[column])
 
 
+def national_comparison(council: LocalAuthority, measure: Measure) -> dict | None:
+    """For a real council, the published counterpart of a measure against England, its region and its
+    statistical neighbours, with rank and quartile (None without a counterpart or national data)."""
+    if council.fictional or not measure.national:
+        return None
+    from goldthread.core.national.benchmarks import benchmarks
+    from goldthread.national import queries
+
+    values = queries.values_frame([measure.national])
+    if values.empty or council.ons_code not in set(values["la_code"]):
+        return None
+    table = benchmarks(values, queries.councils_frame(), queries.neighbours_frame(), queries.aggregates_frame(),
+                       council.ons_code)
+    rows = table[table["indicator_id"] == measure.national]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    return {key: (None if pd.isna(row[key]) else row[key])
+            for key in ("title", "unit", "year", "value", "england", "region", "neighbours", "rank", "rank_of",
+                        "quartile", "trend")}
+
+
 def breakdowns(extract: Extract, measure_id: str) -> dict[str, list[MeasureBreakdown]]:
     found: dict[str, list[MeasureBreakdown]] = {"team": [], "worker": []}
     for b in MeasureBreakdown.objects.filter(extract=extract, measure_id=measure_id):

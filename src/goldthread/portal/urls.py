@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import settings_views, upload_views, views
+from . import people_views, settings_views, upload_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -17,4 +17,5 @@ urlpatterns = [
     path("uploads/<int:upload_id>/status/", upload_views.status, name="upload_status"),
     path("settings/", settings_views.council_settings, name="settings"),
     path("access-log/", views.access_log, name="access_log"),
+    path("people/", people_views.people, name="people"),
 ]

@@ -68,7 +68,8 @@ def measure(request, measure_id: str, *, access):
     card = next((c for cards in data.cards(access.council, extracts).values() for c in cards
                  if c.measure.id == measure_id), None)
     context = {"access": access, "council": access.council, "measure": measure, "latest": latest, "card": card,
-               "can_see_children": access.can(CHILD_LEVEL)}
+               "can_see_children": access.can(CHILD_LEVEL),
+               "published": data.national_comparison(access.council, measure)}
     if card is not None:
         comparators = {f"England ({card.england[0]})": card.england[1]} if card.england else None
         context["trend"] = charts.trend(

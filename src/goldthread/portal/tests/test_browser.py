@@ -107,6 +107,12 @@ def test_admin_pages_are_accessible_and_keyboard_usable(page, log_in, browser_lo
     page.get_by_role("button", name="Save settings").click()
     assert "There is a problem" in visible_text(page, ".govuk-error-summary")
     assert_accessible(page)
+    page.goto(live_server.url + reverse("portal:people", args=[NORTHBY]))
+    assert visible_text(page, "h1") == "People"
+    assert_accessible(page)
+    page.get_by_role("button", name="Give this role").click()
+    assert "Enter the person's username" in visible_text(page, ".govuk-error-summary")
+    assert_accessible(page)
     page.goto(live_server.url + reverse("portal:access_log", args=[NORTHBY]))
     assert visible_text(page, "h1") == "Access log"
     assert_accessible(page)

@@ -155,3 +155,57 @@ def test_deploy_checks_are_clean_with_the_documented_settings(settings, capsys, 
     settings.SECRET_KEY = "x" * 20 + "a-long-random-production-key-from-the-environment" + "y" * 20
     call_command("check", "--deploy", "--fail-level", "WARNING")
     assert "no issues" in capsys.readouterr().out
+
+
+def test_council_admin_manages_people(client, people):
+    from django.contrib.auth import get_user_model
+
+    from goldthread.accounts.models import Membership
+
+    client.force_login(people["council_admin"])
+    url = reverse("portal:people", args=[NORTHBY])
+    page = client.get(url).content.decode()
+    assert "vera" in page and "Viewer" in page and "This is you" in page
+
+    missing = client.post(url, {"action": "add", "username": "newbie", "role": "practitioner"})
+    text = missing.content.decode()
+    assert "Enter a first password for the new account" in text
+    assert "Enter the practitioner&#x27;s name as Annex A writes it" in text
+    assert not get_user_model().objects.filter(username="newbie").exists()
+
+    client.post(url, {"action": "add", "username": "newbie", "full_name": "New Worker", "role": "practitioner",
+                      "worker_name": "Petra Wills", "password": "a long enough first password"})
+    membership = Membership.objects.get(user__username="newbie")
+    assert (membership.role, membership.worker_name) == ("practitioner", "Petra Wills")
+    assert membership.user.check_password("a long enough first password")
+
+    client.post(url, {"action": "change", "membership": membership.pk, "role": "auditor"})
+    membership.refresh_from_db()
+    assert membership.role == "auditor"
+    client.post(url, {"action": "remove", "membership": membership.pk})
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    # An admin cannot demote or remove themselves, and cannot touch another council's people.
+    own = Membership.objects.get(user=people["council_admin"])
+    client.post(url, {"action": "remove", "membership": own.pk})
+    assert Membership.objects.filter(pk=own.pk).exists()
+    theirs = Membership.objects.get(user=people["other_council"])
+    client.post(url, {"action": "remove", "membership": theirs.pk})
+    assert Membership.objects.filter(pk=theirs.pk).exists()
+
+
+def test_a_real_council_sees_its_published_figures_beside_a_measure(client, people, northby_extract):
+    from goldthread.accounts.models import Membership
+    from goldthread.extracts.actions import import_extract
+    from goldthread.national.actions import load_packaged
+
+    load_packaged(with_risk=False)
+    sheffield = northby_extract.council.__class__.objects.get(ons_code="E08000019")
+    import_extract(sheffield, SAMPLE, extract_date=SAMPLE_AS_AT)
+    Membership.objects.create(user=people["viewer"], council=sheffield, role="viewer")
+    client.force_login(people["viewer"])
+    page = client.get(reverse("portal:measure", args=["E08000019", "cla_per_10k"])).content.decode()
+    # DfE's published CLA rate for Sheffield in 2025 is 54 per 10,000 (England 67).
+    assert "Published figures: children in care per 10,000 children" in page
+    assert "54.0 per 10,000, ranked" in page and "67.0 per 10,000" in page
+    northby = client.get(reverse("portal:measure", args=[NORTHBY, "cla_per_10k"])).content.decode()
+    assert "Published figures" not in northby  # a fictional council has no published figures
