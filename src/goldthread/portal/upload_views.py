@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from goldthread.accounts.access import UPLOAD, council_view
+from goldthread.accounts.access import UPLOAD, council_view, log_child_access
 from goldthread.core.annexa import spec as S
 from goldthread.extracts.actions import UPLOAD_SUFFIXES, confirm_upload_in_background, receive_upload
 from goldthread.extracts.models import Extract, Upload
@@ -95,6 +95,9 @@ def status(request, upload_id: int, *, access):
 def issues_spreadsheet(request, upload_id: int, *, access):
     """The validation report as a spreadsheet: one row per issue."""
     upload = _upload_of(access, upload_id)
+    # The issues quote cell values from child-level rows, so the download is a logged export.
+    log_child_access(request, access, action="export", subject=f"validation issues of {upload.original_name}",
+                     why="download of an upload's validation report")
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet("Validation issues")

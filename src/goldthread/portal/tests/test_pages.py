@@ -47,6 +47,10 @@ def test_upload_validate_confirm_import(analyst, settings):
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0] == ("Severity", "List", "Sheet", "Row", "Column", "Value", "Expected", "Message")
     assert len(rows) - 1 == len(upload.issues) == 7
+    from goldthread.accounts.models import AccessLogEntry
+
+    export = AccessLogEntry.objects.get()
+    assert (export.action, export.username, export.subject) == ("export", "ana", "validation issues of annex-a.xlsx")
 
     analyst.post(response["Location"])
     upload.refresh_from_db()
