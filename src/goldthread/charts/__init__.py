@@ -13,7 +13,7 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import altair as alt
 import vl_convert
@@ -46,15 +46,18 @@ class Table:
     summary: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Chart:
     spec: dict
     caption: str
     table: Table
-    _key: str = field(default="", compare=False)
+
+    @functools.cached_property
+    def _spec_json(self) -> str:
+        return json.dumps(self.spec, sort_keys=True, default=str)
 
     def svg(self) -> str:
-        return _render_svg(json.dumps(self.spec, sort_keys=True, default=str), self.caption)
+        return _render_svg(self._spec_json, self.caption)
 
     def png(self, scale: float = 2) -> bytes:
         return vl_convert.vegalite_to_png(self.spec, scale=scale)
@@ -63,7 +66,7 @@ class Chart:
 _SIZE = re.compile(r'<svg([^>]*?) width="[\d.]+" height="[\d.]+"')
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=4096)
 def _render_svg(spec_json: str, caption: str) -> str:
     """Render once per distinct spec; make the SVG accessible and responsive."""
     svg = vl_convert.vegalite_to_svg(json.loads(spec_json))
@@ -76,9 +79,11 @@ def _render_svg(spec_json: str, caption: str) -> str:
 
 
 def _config(chart: alt.TopLevelMixin) -> dict:
+    # The builders below are tested to make valid specs; validating each against the Vega-Lite schema on
+    # every page view cost most of a page's time.
     spec = chart.configure(font=FONT).configure_axis(labelFontSize=12, titleFontSize=12, labelColor=BLACK,
                                                     titleColor=BLACK, gridColor="#b1b4b6") \
-        .configure_view(stroke=None).to_dict()
+        .configure_view(stroke=None).to_dict(validate=False)
     spec.pop("$schema", None)
     return spec
 
@@ -93,6 +98,12 @@ def _empty(title: str, unit: str) -> Chart:
 def trend(points, *, title: str, unit: str, target: float | None = None, comparators: dict | None = None,
           polarity: str | None = None) -> Chart:
     """A line with point markers over extracts or years; a target and comparators as labelled rules."""
+    return _trend(tuple(map(tuple, points)), title, unit, target, tuple((comparators or {}).items()), polarity)
+
+
+@functools.lru_cache(maxsize=1024)
+def _trend(points, title, unit, target, comparator_items, polarity) -> Chart:
+    comparators = dict(comparator_items)
     values = [{"label": str(label), "order": i, "value": v} for i, (label, v) in enumerate(points)]
     present = [p for p in values if p["value"] is not None]
     if not present:
@@ -127,6 +138,12 @@ def trend(points, *, title: str, unit: str, target: float | None = None, compara
 
 def bars(categories, *, title: str, unit: str, highlight: str | None = None, reference: dict | None = None) -> Chart:
     """Horizontal bars, largest first; a highlighted bar is outlined and labelled, not only coloured."""
+    return _bars(tuple(map(tuple, categories)), title, unit, highlight, tuple((reference or {}).items()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _bars(categories, title, unit, highlight, reference_items) -> Chart:
+    reference = dict(reference_items)
     values = [{"label": str(label), "value": v, "mark": "this council" if label == highlight else ""}
               for label, v in categories if v is not None]
     if not values:
@@ -161,6 +178,11 @@ def bars(categories, *, title: str, unit: str, highlight: str | None = None, ref
 
 def sparkline(values, *, unit: str) -> Chart:
     """A tiny trend for a dashboard row (about 120 by 32 pixels)."""
+    return _sparkline(tuple(values), unit)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sparkline(values, unit) -> Chart:
     points = [{"i": i, "value": v} for i, v in enumerate(values) if v is not None]
     if not points:
         return _empty("Trend", unit)
@@ -176,6 +198,11 @@ def sparkline(values, *, unit: str) -> Chart:
 
 def distribution(values, *, title: str, unit: str, threshold: float | None = None) -> Chart:
     """A histogram (for caseloads) with the threshold marked and annotated."""
+    return _distribution(tuple(values), title, unit, threshold)
+
+
+@functools.lru_cache(maxsize=256)
+def _distribution(values, title, unit, threshold) -> Chart:
     present = [v for v in values if v is not None]
     if not present:
         return _empty(title, unit)

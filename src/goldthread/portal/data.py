@@ -82,40 +82,37 @@ def england_figures() -> dict[str, tuple[int, float]]:
     return latest
 
 
-def cards(council: LocalAuthority, extracts: list[Extract]) -> dict[str, list[Card]]:
-    """One card per measure for the latest extract, grouped as practice flows."""
+def cards(council: LocalAuthority, extracts: list[Extract], only: str | None = None) -> dict[str, list[Card]]:
+    """One card per measure (or just ``only``) for the latest extract, grouped as practice flows."""
     if not extracts:
         return {}
-    values = pd.DataFrame(list(MeasureValue.objects.filter(extract__in=extracts).values(
-        "extract__extract_date", "measure_id", "value", "numerator", "denominator")))
-    latest_date = extracts[-1].extract_date
-    previous_date = extracts[-2].extract_date if len(extracts) > 1 else None
+    dates = {e.pk: e.extract_date for e in extracts}
+    values = MeasureValue.objects.filter(extract__in=extracts)
+    if only:
+        values = values.filter(measure_id=only)
+    series: dict[str, list[tuple]] = {}
+    latest: dict[str, MeasureValue] = {}
+    previous: dict[str, float | None] = {}
+    latest_id = extracts[-1].pk
+    previous_id = extracts[-2].pk if len(extracts) > 1 else None
+    for v in sorted(values, key=lambda v: dates[v.extract_id]):
+        series.setdefault(v.measure_id, []).append((dates[v.extract_id], v.value))
+        if v.extract_id == latest_id:
+            latest[v.measure_id] = v
+        elif v.extract_id == previous_id:
+            previous[v.measure_id] = v.value
     targets = dict(MeasureTarget.objects.filter(council=council).values_list("measure_id", "target"))
     england = england_figures()
-    by_measure = {mid: frame.sort_values("extract__extract_date") for mid, frame in values.groupby("measure_id")}
     grouped: dict[str, list[Card]] = {label: [] for label in GROUPS.values()}
     for mid, measure in REGISTRY.items():
-        frame = by_measure.get(mid)
-        if frame is None:
+        if mid not in series:
             continue
-        latest = frame[frame["extract__extract_date"] == latest_date]
-        previous = frame[frame["extract__extract_date"] == previous_date] if previous_date else frame.iloc[0:0]
-        row = latest.iloc[0] if len(latest) else None
+        row = latest.get(mid)
         grouped[GROUPS[measure.group]].append(Card(
-            measure=measure,
-            value=_value(row, "value"), numerator=_value(row, "numerator"), denominator=_value(row, "denominator"),
-            previous=_value(previous.iloc[0], "value") if len(previous) else None,
-            target=targets.get(mid), england=england.get(mid),
-            series=[(d, None if pd.isna(v) else float(v)) for d, v in
-                    zip(frame["extract__extract_date"], frame["value"], strict=True)],
-        ))
+            measure=measure, value=row.value if row else None, numerator=row.numerator if row else None,
+            denominator=row.denominator if row else None, previous=previous.get(mid), target=targets.get(mid),
+            england=england.get(mid), series=series[mid]))
     return {label: group for label, group in grouped.items() if group}
-
-
-def _value(row, column: str) -> float | None:
-    if row is None or pd.isna(row[column]):
-        return None
-    return float(row[column])
 
 
 def national_comparison(council: LocalAuthority, measure: Measure) -> dict | None:

@@ -65,8 +65,8 @@ def dashboard(request, *, access):
 def measure(request, measure_id: str, *, access):
     measure = _measure(measure_id)
     extracts, latest = _latest(access)
-    card = next((c for cards in data.cards(access.council, extracts).values() for c in cards
-                 if c.measure.id == measure_id), None)
+    card = next((c for cards in data.cards(access.council, extracts, only=measure_id).values() for c in cards),
+                None)
     context = {"access": access, "council": access.council, "measure": measure, "latest": latest, "card": card,
                "can_see_children": access.can(CHILD_LEVEL),
                "published": data.national_comparison(access.council, measure)}
