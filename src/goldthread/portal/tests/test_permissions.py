@@ -149,3 +149,22 @@ def test_sign_in_with_the_right_password_reaches_the_councils(client, people):
     assert response.status_code == 200
     assert "Northby" in response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("home")
+
+
+@pytest.mark.django_db
+def test_sessions_end_after_inactivity_and_are_refreshed_by_activity(client, people, settings, monkeypatch):
+    from goldthread.accounts import middleware
+
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    client.force_login(people["viewer"])
+    now = [1_000_000]
+    monkeypatch.setattr(middleware.time, "time", lambda: now[0])
+    client.get(reverse("home"))
+    first = client.session.get_expiry_date()
+    now[0] += 30  # within a minute: no write
+    client.get(reverse("home"))
+    assert client.session["_touched"] == 1_000_000
+    now[0] += 60  # a minute later: the expiry moves on
+    client.get(reverse("home"))
+    assert client.session["_touched"] == 1_000_090
+    assert client.session.get_expiry_date() >= first
