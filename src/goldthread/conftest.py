@@ -21,6 +21,14 @@ ROLE_USERS = {"viewer": "vera", "practitioner": "pat", "analyst": "ana", "audito
               "council_admin": "ada"}
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (pages cache rendered rows between requests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def councils(db):
     """The register of councils, with the two fictional demo councils."""

@@ -6,6 +6,7 @@ the list of children behind a number, which only roles with child-level access e
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import pandas as pd
@@ -15,7 +16,7 @@ from goldthread.core.measures.registry import HIGHER, LOWER
 from goldthread.councils.models import LocalAuthority, MeasureTarget
 from goldthread.extracts.models import Extract, MeasureBreakdown, MeasureValue
 from goldthread.extracts.queries import StoredAnnexA
-from goldthread.national.models import AggregateValue
+from goldthread.national.models import AggregateValue, NationalFile
 
 # Small changes are noise: a percentage must move by more than this many points to be "up" or "down".
 STEADY_PERCENT_POINTS = 0.5
@@ -80,6 +81,18 @@ def england_figures() -> dict[str, tuple[int, float]]:
             .order_by("year").values_list("indicator_id", "year", "value")):
         latest[linked[indicator_id]] = (year, value)
     return latest
+
+
+def dashboard_version(council: LocalAuthority, extracts: list[Extract]) -> str:
+    """Everything the dashboard's rows depend on: which extracts (and their files), the settings the
+    measures were computed with, the council's targets and the national data loaded. Rows rendered for
+    one version are reused until any of these changes."""
+    targets = sorted(MeasureTarget.objects.filter(council=council).values_list("measure_id", "target"))
+    national = NationalFile.objects.order_by("-pk").values_list("pk", "sha256").first()
+    s = council.settings
+    measured_with = (s.cp_visit_working_days, s.cin_visit_working_days, s.caseload_threshold, s.child_population)
+    parts = repr(([(e.pk, e.sha256) for e in extracts[-2:]], measured_with, targets, national))
+    return hashlib.sha1(parts.encode(), usedforsecurity=False).hexdigest()
 
 
 def cards(council: LocalAuthority, extracts: list[Extract], only: str | None = None) -> dict[str, list[Card]]:

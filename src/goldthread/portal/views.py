@@ -3,6 +3,8 @@ goldthread.portal.data, state changes from the apps' actions."""
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -53,12 +55,19 @@ def measure_definitions(request):
 @council_view(AGGREGATES)
 def dashboard(request, *, access):
     extracts, latest = _latest(access)
-    groups = data.cards(access.council, extracts)
-    sparks = {card.measure.id: charts.sparkline([v for _, v in card.series], unit=card.measure.unit)
-              for cards in groups.values() for card in cards}
+
+    @functools.cache
+    def groups():  # called by the template only when its cached rows are missing
+        return data.cards(access.council, extracts)
+
+    def sparks():
+        return {card.measure.id: charts.sparkline([v for _, v in card.series], unit=card.measure.unit)
+                for cards in groups().values() for card in cards}
+
     return render(request, "portal/dashboard.html", {
         "access": access, "council": access.council, "latest": latest, "extracts": extracts, "groups": groups,
-        "previous": extracts[-2] if len(extracts) > 1 else None, "sparks": sparks})
+        "previous": extracts[-2] if len(extracts) > 1 else None, "sparks": sparks,
+        "rows_version": data.dashboard_version(access.council, extracts)})
 
 
 @council_view(AGGREGATES)

@@ -213,3 +213,17 @@ def test_a_real_council_sees_its_published_figures_beside_a_measure(client, peop
     assert "54.0 per 10,000, ranked" in page and "67.0 per 10,000" in page
     northby = client.get(reverse("portal:measure", args=[NORTHBY, "cla_per_10k"])).content.decode()
     assert "Published figures" not in northby  # a fictional council has no published figures
+
+
+def test_dashboard_rows_are_reused_until_what_they_show_changes(client, people, northby_extract):
+    client.force_login(people["council_admin"])
+    url = reverse("portal:dashboard", args=[NORTHBY])
+    assert "No target" in client.get(url).content.decode()
+    MeasureTarget.objects.create(council=northby_extract.council, measure_id="cla_visits_in_timescale", target=90)
+    assert "misses target" in client.get(url).content.decode()  # a new target shows at once
+    settings_url = reverse("portal:settings", args=[NORTHBY])
+    client.post(settings_url, {"cp_visit_working_days": "10", "cin_visit_working_days": "20",
+                               "caseload_threshold": "0", "child_population": "", "target_cla_visits_in_timescale": "90"})
+    page = client.get(url).content.decode()
+    row = page[page.index("Workers over the caseload threshold"):][:400]
+    assert ">0<" not in row.replace(" ", "")  # recomputed with the new threshold, not the cached rows
