@@ -71,3 +71,17 @@ def interventions_frame() -> pd.DataFrame:
     for column in ("start_date", "end_date"):
         frame[column] = pd.to_datetime(frame[column])
     return frame
+
+
+def england_figures() -> dict[str, tuple[int, float]]:
+    """England's latest published figure for each Annex A measure that has a national counterpart:
+    measure id -> (year, value)."""
+    from goldthread.core.measures import REGISTRY
+
+    linked = {m.national: m.id for m in REGISTRY.values() if m.national}
+    latest: dict[str, tuple[int, float]] = {}
+    for indicator_id, year, value in (AggregateValue.objects.filter(
+            indicator_id__in=linked, geography="England", value__isnull=False)
+            .order_by("year").values_list("indicator_id", "year", "value")):
+        latest[linked[indicator_id]] = (year, value)
+    return latest

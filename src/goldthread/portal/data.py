@@ -16,7 +16,8 @@ from goldthread.core.measures.registry import HIGHER, LOWER
 from goldthread.councils.models import LocalAuthority, MeasureTarget
 from goldthread.extracts.models import Extract, MeasureBreakdown, MeasureValue
 from goldthread.extracts.queries import StoredAnnexA
-from goldthread.national.models import AggregateValue, NationalFile
+from goldthread.national.models import NationalFile
+from goldthread.national.queries import england_figures
 
 # Small changes are noise: a percentage must move by more than this many points to be "up" or "down".
 STEADY_PERCENT_POINTS = 0.5
@@ -70,17 +71,6 @@ class Card:
 
 def extracts_of(council: LocalAuthority) -> list[Extract]:
     return list(Extract.objects.filter(council=council).order_by("extract_date"))
-
-
-def england_figures() -> dict[str, tuple[int, float]]:
-    """England's latest published figure for each measure that has a national counterpart."""
-    linked = {m.national: m.id for m in REGISTRY.values() if m.national}
-    latest: dict[str, tuple[int, float]] = {}
-    for indicator_id, year, value in (AggregateValue.objects.filter(
-            indicator_id__in=linked, geography="England", value__isnull=False)
-            .order_by("year").values_list("indicator_id", "year", "value")):
-        latest[linked[indicator_id]] = (year, value)
-    return latest
 
 
 def dashboard_version(council: LocalAuthority, extracts: list[Extract]) -> str:

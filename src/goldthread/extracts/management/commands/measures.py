@@ -12,7 +12,7 @@ from goldthread.core.annexa.issues import UnreadableFile
 from goldthread.core.annexa.reader import read_annex_a
 from goldthread.core.measures import REGISTRY, Context, compute_all
 from goldthread.extracts.queries import latest_extract
-from goldthread.national.models import AggregateValue
+from goldthread.national.queries import england_figures
 
 
 def format_value(value: float | None, unit: str) -> str:
@@ -47,7 +47,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(rows, indent=2))
             return
         width = max(len(r["title"]) for r in rows)
-        england = self._england() if not Path(source).exists() else {}
+        england = england_figures() if not Path(source).exists() else {}
         for r in rows:
             detail = ""
             if r["denominator"] is not None and r["unit"] == "percent":
@@ -56,17 +56,6 @@ class Command(BaseCommand):
                 year, value = england[r["id"]]
                 detail += f"  England {format_value(value, r['unit'])} ({year})"
             self.stdout.write(f"{r['title']:<{width}}  {format_value(r['value'], r['unit']):>9}{detail}")
-
-    @staticmethod
-    def _england() -> dict[str, tuple[int, float]]:
-        """England's latest published figure for each measure that has a national counterpart."""
-        linked = {m.national: m.id for m in REGISTRY.values() if m.national}
-        latest: dict[str, tuple[int, float]] = {}
-        for indicator_id, year, value in (AggregateValue.objects.filter(
-                indicator_id__in=linked, geography="England", value__isnull=False)
-                .order_by("year").values_list("indicator_id", "year", "value")):
-            latest[linked[indicator_id]] = (year, value)
-        return latest
 
     def _from_file(self, path: Path, options) -> list[dict]:
         try:
