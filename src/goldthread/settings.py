@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "goldthread.national",
     "goldthread.accounts",
     "goldthread.portal",
+    "goldthread.audits",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", portal.home, name="home"),
     path("measures/", portal.measure_definitions, name="measure_definitions"),
     path("accounts/", include("goldthread.accounts.urls")),
+    path("councils/<str:la>/audits/", include("goldthread.audits.urls")),
     path("councils/<str:la>/", include("goldthread.portal.urls")),
     path("national/", include("goldthread.national.urls")),
     path("healthz", portal.health, name="health"),

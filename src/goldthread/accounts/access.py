@@ -7,16 +7,20 @@ decisions.
 
 Roles and what they may do in a council:
 
-============== ========== ===================== =========== ======== ========================
-role           aggregates child-level rows      upload      settings people and access log
-============== ========== ===================== =========== ======== ========================
-viewer         yes        no                    no          no       no
-practitioner   yes        their own children    no          no       no
-analyst        yes        yes                   yes         no       no
-auditor        yes        yes                   no          no       no
-manager        yes        yes                   yes         no       no
-council admin  yes        yes                   yes         yes      yes
-============== ========== ===================== =========== ======== ========================
+============== ========== ===================== =========== ===== ======== ========================
+role           aggregates child-level rows      upload      audit settings people and access log
+============== ========== ===================== =========== ===== ======== ========================
+viewer         yes        no                    no          no    no       no
+practitioner   yes        their own children    no          no    no       no
+analyst        yes        yes                   yes         no    no       no
+auditor        yes        yes                   no          yes   no       no
+manager        yes        yes                   yes         yes   no       no
+council admin  yes        yes                   yes         yes   yes      yes
+============== ========== ===================== =========== ===== ======== ========================
+
+"Audit" is running case audits: tools, programmes and samples, conducting, moderating (never one's own
+audit) and verifying actions (never one's own). Audits and their actions are child-level records: a
+practitioner sees the audits of the children allocated to them and the actions they own.
 
 Published national data (Ofsted, DfE, ONS) is open to everyone signed in, including people with no
 council role (a "national" user).
@@ -30,6 +34,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -44,15 +49,16 @@ AGGREGATES = "aggregates"
 CHILD_LEVEL = "child_level"  # all children's rows (a practitioner gets only their own, via child_filter)
 UPLOAD = "upload"
 SETTINGS = "settings"
+AUDIT = "audit"  # run case audits
 PEOPLE = "people"  # manage the council's people and read its access log
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.VIEWER: frozenset({AGGREGATES}),
     Role.PRACTITIONER: frozenset({AGGREGATES, CHILD_LEVEL}),
     Role.ANALYST: frozenset({AGGREGATES, CHILD_LEVEL, UPLOAD}),
-    Role.AUDITOR: frozenset({AGGREGATES, CHILD_LEVEL}),
-    Role.MANAGER: frozenset({AGGREGATES, CHILD_LEVEL, UPLOAD}),
-    Role.COUNCIL_ADMIN: frozenset({AGGREGATES, CHILD_LEVEL, UPLOAD, SETTINGS, PEOPLE}),
+    Role.AUDITOR: frozenset({AGGREGATES, CHILD_LEVEL, AUDIT}),
+    Role.MANAGER: frozenset({AGGREGATES, CHILD_LEVEL, UPLOAD, AUDIT}),
+    Role.COUNCIL_ADMIN: frozenset({AGGREGATES, CHILD_LEVEL, UPLOAD, AUDIT, SETTINGS, PEOPLE}),
 }
 
 
@@ -88,6 +94,17 @@ class Access:
             return rows.iloc[0:0]
         return rows[rows["allocated_worker"].fillna("").str.strip().str.casefold() == name]
 
+    def action_filter(self, actions, user):
+        """Keep the audit actions (a queryset) this person may see: all with child-level access, and for a
+        practitioner those they own or that are for children allocated to them."""
+        if not self.can(CHILD_LEVEL):
+            raise PermissionDenied("Your role does not include child-level records.")
+        if not self.own_children_only:
+            return actions
+        name = self.membership.worker_name.strip()
+        mine = Q(owner=user)
+        return actions.filter(mine | Q(audit__allocated_worker__iexact=name) if name else mine)
+
 
 def memberships(user) -> list[Membership]:
     if not user.is_authenticated:
@@ -95,14 +112,25 @@ def memberships(user) -> list[Membership]:
     return list(Membership.objects.filter(user=user).select_related("council").order_by("council__name"))
 
 
+def _own_memberships(request: HttpRequest) -> list[Membership]:
+    """The signed-in person's roles with their councils and settings: one query per request, shared by the
+    second-factor check and ``council_access``."""
+    found = getattr(request, "_goldthread_memberships", None)
+    if found is None:
+        found = list(Membership.objects.filter(user=request.user).select_related("council__settings"))
+        request._goldthread_memberships = found
+    return found
+
+
 def council_access(request: HttpRequest, ons_code: str, capability: str = AGGREGATES) -> Access:
     """The person's access to the council, or PermissionDenied. Http404 for a code that is no council."""
-    council = LocalAuthority.objects.select_related("settings").filter(ons_code=ons_code).first()
-    if council is None:
-        raise Http404("No such council.")
-    membership = Membership.objects.filter(user=request.user, council=council).first()
+    membership = next((m for m in _own_memberships(request) if m.council.ons_code == ons_code), None)
     if membership is None:
+        council = LocalAuthority.objects.filter(ons_code=ons_code).first()
+        if council is None:
+            raise Http404("No such council.")
         raise PermissionDenied(f"You do not have a role in {council.name}.")
+    council = membership.council
     access = Access(council, membership)
     if not access.can(capability):
         raise PermissionDenied(f"Your role in {council.name} does not allow this.")
@@ -119,7 +147,8 @@ def needs_second_factor(request: HttpRequest) -> bool:
 
     if user_has_device(user, confirmed=True):
         return True
-    return Membership.objects.filter(user=user, council__settings__require_two_factor=True).exists()
+    return any(getattr(getattr(m.council, "settings", None), "require_two_factor", False)
+               for m in _own_memberships(request))
 
 
 def signed_in(view):

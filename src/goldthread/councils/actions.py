@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import F
 
 from goldthread.core.national.dfe import read_child_population
 from goldthread.core.national.lookups import read_councils
@@ -57,6 +58,13 @@ def load_councils(folder: Path | None = None, *, fictional: bool = True) -> Load
     return LoadSummary(len(councils), ChildPopulation.objects.count())
 
 
+def data_changed(council: LocalAuthority | None = None) -> None:
+    """Record that what a council's pages show has changed (every council's, with no council): call it in
+    the transaction of the change. Pages cache what they render per ``CouncilSettings.data_version``."""
+    rows = CouncilSettings.objects.all() if council is None else CouncilSettings.objects.filter(council=council)
+    rows.update(data_version=F("data_version") + 1)
+
+
 @transaction.atomic
 def save_settings(council: LocalAuthority, values: dict, targets: dict[str, float | None]) -> None:
     """Change a council's settings and targets, then recompute its stored measures with them."""
@@ -66,7 +74,7 @@ def save_settings(council: LocalAuthority, values: dict, targets: dict[str, floa
     changed_measures = any(getattr(settings, k) != v for k, v in values.items() if k != "require_two_factor")
     for key, value in values.items():
         setattr(settings, key, value)
-    settings.save()
+    settings.save(update_fields=list(values))  # never data_version, which other changes move on
     for measure_id, target in targets.items():
         if target is None:
             MeasureTarget.objects.filter(council=council, measure_id=measure_id).delete()
@@ -75,3 +83,4 @@ def save_settings(council: LocalAuthority, values: dict, targets: dict[str, floa
     if changed_measures:
         for extract in council.extracts.all():
             recompute_measures(extract)
+    data_changed(council)

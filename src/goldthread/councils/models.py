@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 
 class LocalAuthority(models.Model):
@@ -65,6 +67,10 @@ class CouncilSettings(models.Model):
     require_two_factor = models.BooleanField(
         "require a one-time code at sign-in", default=False,
         help_text="Everyone with a role in this council must set up an authenticator app.")
+    data_version = models.PositiveIntegerField(
+        default=0, editable=False,
+        help_text="Goes up with every change to what the council's pages show (extracts, measures, settings, "
+                  "targets, national data, audits); pages cache what they render per version.")
 
     class Meta:
         verbose_name = "council settings"
@@ -86,3 +92,11 @@ class MeasureTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.council} {self.measure_id} target {self.target}"
+
+
+@receiver([post_save, post_delete], sender=MeasureTarget)
+def _target_changed(sender, instance, **kwargs):
+    """A target changed anywhere (the settings page, the admin, a shell): the council's pages show it at once."""
+    from .actions import data_changed
+
+    data_changed(LocalAuthority(pk=instance.council_id))

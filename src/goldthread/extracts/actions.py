@@ -20,6 +20,7 @@ from goldthread.core.annexa import spec as S
 from goldthread.core.annexa.issues import UnreadableFile
 from goldthread.core.annexa.reader import AnnexA, Progress, read_annex_a
 from goldthread.core.measures import Context, Result, compute_all
+from goldthread.councils.actions import data_changed
 from goldthread.councils.models import LocalAuthority
 
 from .models import ROW_MODELS, Extract, MeasureBreakdown, MeasureValue, Upload, ValidationIssue
@@ -152,6 +153,7 @@ def import_extract(council: LocalAuthority, path: str | Path, *, extract_date: d
                              value=i.value or "", expected=i.expected or "") for i in annex.issues],
             batch_size=BATCH)
         _store_measures(extract, results)
+        data_changed(council)
     log.info("imported extract %s for council %s: %s rows, %s errors, %s warnings", extract.pk,
              council.ons_code, extract.total_rows, extract.error_count, extract.warning_count)
     return ImportOutcome(extract, created=True, annex=annex, replaced=clash is not None)
@@ -166,6 +168,7 @@ def recompute_measures(extract: Extract) -> dict[str, Result]:
         extract.measure_values.all().delete()
         extract.breakdowns.all().delete()
         _store_measures(extract, results)
+        data_changed(extract.council)
     return results
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 from goldthread.core.annexa import spec as S
 from goldthread.councils.models import LocalAuthority
@@ -173,3 +175,11 @@ def _row_model(list_spec: S.ListSpec) -> type[models.Model]:
 
 ROW_MODELS: dict[int, type[models.Model]] = {s.number: _row_model(s) for s in S.LISTS}
 globals().update({model.__name__: model for model in ROW_MODELS.values()})
+
+
+@receiver(post_delete, sender=Extract)
+def _extract_deleted(sender, instance, **kwargs):
+    """An extract removed anywhere (replaced on import, or through the admin): the council's pages stop showing it."""
+    from goldthread.councils.actions import data_changed
+
+    data_changed(LocalAuthority(pk=instance.council_id))

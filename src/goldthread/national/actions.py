@@ -25,7 +25,7 @@ from goldthread.core.national.bundle import NationalData, load_all
 from goldthread.core.national.dfe import read_child_population
 from goldthread.core.national.lookups import read_code_map
 from goldthread.core.national.ofsted import JUDGEMENTS, OUTCOMES_2025_ODS, read_inspections
-from goldthread.councils.actions import load_councils
+from goldthread.councils.actions import data_changed, load_councils
 from goldthread.councils.models import LocalAuthority
 
 from .models import (
@@ -152,6 +152,7 @@ def load_packaged(folder: Path | None = None, *, with_risk: bool = True) -> Load
         kind = ind.identify_dataset(path) or (OFSTED_OUTCOMES if path.parent.name == "ofsted" else "lookup")
         NationalFile.objects.create(dataset=kind, name=path.name, sha256=_digest(path))
         report.files.append((path.name, kind, 0))
+    data_changed()  # England's figures on every council's pages
     if not with_risk:
         return report
     try:
@@ -240,6 +241,7 @@ def load_files(paths: list[Path]) -> LoadReport:
                 report.aggregates += len(AggregateValue.objects.bulk_create(_aggregate_objects(aggregates)))
             NationalFile.objects.create(dataset=kind, name=path.name, sha256=_digest(path), rows=rows)
             report.files.append((path.name, kind, rows))
+        data_changed()  # England's figures on every council's pages
     return report
 
 

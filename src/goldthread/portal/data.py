@@ -6,17 +6,15 @@ the list of children behind a number, which only roles with child-level access e
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import pandas as pd
 
-from goldthread.core.measures import GROUPS, REGISTRY, Measure
+from goldthread.core.measures import ANNEX_A, GROUPS, REGISTRY, Measure
 from goldthread.core.measures.registry import HIGHER, LOWER
 from goldthread.councils.models import LocalAuthority, MeasureTarget
 from goldthread.extracts.models import Extract, MeasureBreakdown, MeasureValue
 from goldthread.extracts.queries import StoredAnnexA
-from goldthread.national.models import NationalFile
 from goldthread.national.queries import england_figures
 
 # Small changes are noise: a percentage must move by more than this many points to be "up" or "down".
@@ -73,48 +71,46 @@ def extracts_of(council: LocalAuthority) -> list[Extract]:
     return list(Extract.objects.filter(council=council).order_by("extract_date"))
 
 
-def dashboard_version(council: LocalAuthority, extracts: list[Extract]) -> str:
-    """Everything the dashboard's rows depend on: which extracts (and their files), the settings the
-    measures were computed with, the council's targets and the national data loaded. Rows rendered for
-    one version are reused until any of these changes."""
-    targets = sorted(MeasureTarget.objects.filter(council=council).values_list("measure_id", "target"))
-    national = NationalFile.objects.order_by("-pk").values_list("pk", "sha256").first()
-    s = council.settings
-    measured_with = (s.cp_visit_working_days, s.cin_visit_working_days, s.caseload_threshold, s.child_population)
-    parts = repr(([(e.pk, e.sha256) for e in extracts[-2:]], measured_with, targets, national))
-    return hashlib.sha1(parts.encode(), usedforsecurity=False).hexdigest()
+def page_version(council: LocalAuthority) -> int:
+    """The version of everything a council's measure pages show (its extracts and their measures, the
+    settings they were computed with, its targets, the national data, its audits): every action that
+    changes any of these moves it on (goldthread.councils.actions.data_changed). Pages render what they
+    show once per version and reuse it."""
+    return council.settings.data_version
 
 
 def cards(council: LocalAuthority, extracts: list[Extract], only: str | None = None) -> dict[str, list[Card]]:
-    """One card per measure (or just ``only``) for the latest extract, grouped as practice flows."""
-    if not extracts:
-        return {}
+    """One card per measure (or just ``only``), grouped as practice flows: Annex A measures for the latest
+    extract, with their trend over extracts; case-audit measures as stored today, with their trend over
+    month ends."""
+    from goldthread.audits.models import AuditMeasureValue
+
     dates = {e.pk: e.extract_date for e in extracts}
-    values = MeasureValue.objects.filter(extract__in=extracts)
+    values = MeasureValue.objects.filter(extract__in=extracts) if extracts else MeasureValue.objects.none()
+    audit_values = AuditMeasureValue.objects.filter(council=council)
     if only:
-        values = values.filter(measure_id=only)
-    series: dict[str, list[tuple]] = {}
-    latest: dict[str, MeasureValue] = {}
-    previous: dict[str, float | None] = {}
-    latest_id = extracts[-1].pk
-    previous_id = extracts[-2].pk if len(extracts) > 1 else None
+        values, audit_values = values.filter(measure_id=only), audit_values.filter(measure_id=only)
+    stored: dict[str, list[tuple]] = {}  # measure id -> [(date, stored value)] oldest first
     for v in sorted(values, key=lambda v: dates[v.extract_id]):
-        series.setdefault(v.measure_id, []).append((dates[v.extract_id], v.value))
-        if v.extract_id == latest_id:
-            latest[v.measure_id] = v
-        elif v.extract_id == previous_id:
-            previous[v.measure_id] = v.value
+        stored.setdefault(v.measure_id, []).append((dates[v.extract_id], v))
+    for v in audit_values.order_by("as_at"):
+        stored.setdefault(v.measure_id, []).append((v.as_at, v))
+    if not stored:
+        return {}
+    latest_date = extracts[-1].extract_date if extracts else None
     targets = dict(MeasureTarget.objects.filter(council=council).values_list("measure_id", "target"))
     england = england_figures()
     grouped: dict[str, list[Card]] = {label: [] for label in GROUPS.values()}
     for mid, measure in REGISTRY.items():
-        if mid not in series:
+        if mid not in stored:
             continue
-        row = latest.get(mid)
+        points = stored[mid]
+        row = points[-1][1] if measure.source != ANNEX_A or points[-1][0] == latest_date else None
+        previous = points[-2][1].value if len(points) > 1 and row is not None else None
         grouped[GROUPS[measure.group]].append(Card(
             measure=measure, value=row.value if row else None, numerator=row.numerator if row else None,
-            denominator=row.denominator if row else None, previous=previous.get(mid), target=targets.get(mid),
-            england=england.get(mid), series=series[mid]))
+            denominator=row.denominator if row else None, previous=previous, target=targets.get(mid),
+            england=england.get(mid), series=[(d, v.value) for d, v in points]))
     return {label: group for label, group in grouped.items() if group}
 
 
@@ -140,13 +136,61 @@ def national_comparison(council: LocalAuthority, measure: Measure) -> dict | Non
                         "quartile", "trend")}
 
 
-def breakdowns(extract: Extract, measure_id: str) -> dict[str, list[MeasureBreakdown]]:
-    found: dict[str, list[MeasureBreakdown]] = {"team": [], "worker": []}
-    for b in MeasureBreakdown.objects.filter(extract=extract, measure_id=measure_id):
+@dataclass
+class Split:
+    group: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+
+
+def breakdowns(extract: Extract | None, measure: Measure, council: LocalAuthority | None = None) -> dict[str, list]:
+    """A measure's value by allocated team and worker: stored at import for Annex A measures; computed from
+    the council's audits (a few hundred rows) for case-audit measures."""
+    found: dict[str, list] = {"team": [], "worker": []}
+    if measure.source != ANNEX_A:
+        from goldthread.audits.queries import audit_result
+
+        result = audit_result(council, measure.id)
+        for dimension, frame in result.breakdowns.items():
+            found[dimension] = [Split(r.group, _number(r.value), _number(r.numerator), _number(r.denominator))
+                                for r in frame.itertuples(index=False)]
+        return found
+    for b in MeasureBreakdown.objects.filter(extract=extract, measure_id=measure.id):
         found[b.dimension].append(b)
     return found
 
 
-def rows_behind(extract: Extract, measure: Measure, context) -> pd.DataFrame:
-    """The rows behind a stored value, recomputed from the stored rows with the same definition."""
+def _number(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def rows_behind(extract: Extract | None, measure: Measure, context, council: LocalAuthority | None = None) -> pd.DataFrame:
+    """The rows behind a value, recomputed with the same definition: from the stored Annex A rows, or from
+    the council's audits for a case-audit measure (as of today)."""
+    if measure.source != ANNEX_A:
+        from goldthread.audits.queries import audit_result
+
+        return audit_result(council, measure.id).rows
     return measure.compute(StoredAnnexA(extract), context).rows
+
+
+def child_rows(extract: Extract, child_id: str) -> list[tuple]:
+    """One child's rows in every list of an extract: [(list spec, [row as a dict of stored columns])]."""
+    from goldthread.core.annexa import spec as S
+    from goldthread.extracts.models import ROW_MODELS
+
+    found = []
+    for list_spec in S.LISTS:
+        if "child_id" not in list_spec.names:
+            continue
+        rows = list(ROW_MODELS[list_spec.number].objects.filter(extract=extract, child_id=child_id).values())
+        if rows:
+            found.append((list_spec, rows))
+    return found
+
+
+def child_display(sections: list[tuple]) -> list[tuple]:
+    """``child_rows`` as headers and values for a page: [(list spec, [[(header, value)]])]."""
+    return [(list_spec, [[(col.header, row.get(col.name)) for col in list_spec.columns if col.name != "child_id"]
+                         for row in rows]) for list_spec, rows in sections]

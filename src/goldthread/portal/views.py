@@ -9,12 +9,14 @@ import pandas as pd
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from goldthread import charts
 from goldthread.accounts.access import (
     AGGREGATES,
     CHILD_LEVEL,
     PEOPLE,
+    UPLOAD,
     council_view,
     log_child_access,
     memberships,
@@ -22,9 +24,8 @@ from goldthread.accounts.access import (
 )
 from goldthread.accounts.models import AccessLogEntry
 from goldthread.core.annexa import spec as S
-from goldthread.core.measures import GROUPS, REGISTRY
+from goldthread.core.measures import ANNEX_A, GROUPS, REGISTRY
 from goldthread.extracts.actions import measure_context
-from goldthread.extracts.models import ROW_MODELS
 
 from . import data
 
@@ -54,42 +55,51 @@ def measure_definitions(request):
 
 @council_view(AGGREGATES)
 def dashboard(request, *, access):
-    extracts, latest = _latest(access)
+    """The council's measures as practice flows. What it shows is rendered once per version of the
+    council's data (``data.page_version``) and reused; the functions below run only when it is not cached."""
 
     @functools.cache
-    def groups():  # called by the template only when its cached rows are missing
-        return data.cards(access.council, extracts)
-
-    def sparks():
-        return {card.measure.id: charts.sparkline([v for _, v in card.series], unit=card.measure.unit)
-                for cards in groups().values() for card in cards}
+    def page():
+        extracts = data.extracts_of(access.council)
+        groups = data.cards(access.council, extracts)
+        sparks = {card.measure.id: charts.sparkline([v for _, v in card.series], unit=card.measure.unit)
+                  for cards in groups.values() for card in cards}
+        return {"latest": extracts[-1] if extracts else None, "previous": extracts[-2] if len(extracts) > 1 else None,
+                "groups": groups, "sparks": sparks}
 
     return render(request, "portal/dashboard.html", {
-        "access": access, "council": access.council, "latest": latest, "extracts": extracts, "groups": groups,
-        "previous": extracts[-2] if len(extracts) > 1 else None, "sparks": sparks,
-        "rows_version": data.dashboard_version(access.council, extracts)})
+        "access": access, "council": access.council, "page": page, "version": data.page_version(access.council),
+        "can_upload": access.can(UPLOAD)})
 
 
 @council_view(AGGREGATES)
 def measure(request, measure_id: str, *, access):
+    """A measure's definition, value, trend, breakdowns and published comparison, rendered once per version
+    of the council's data and reused (the function below runs only when it is not cached)."""
     measure = _measure(measure_id)
-    extracts, latest = _latest(access)
-    card = next((c for cards in data.cards(access.council, extracts, only=measure_id).values() for c in cards),
-                None)
-    context = {"access": access, "council": access.council, "measure": measure, "latest": latest, "card": card,
-               "can_see_children": access.can(CHILD_LEVEL),
-               "published": data.national_comparison(access.council, measure)}
-    if card is not None:
-        comparators = {f"England ({card.england[0]})": card.england[1]} if card.england else None
-        context["trend"] = charts.trend(
-            [(d.strftime("%b %Y"), v) for d, v in card.series], title=measure.title, unit=measure.unit,
-            target=card.target, comparators=comparators, polarity=measure.polarity)
-        split = data.breakdowns(latest, measure_id)
-        context["team_chart"] = charts.bars(
-            [(b.group, b.value) for b in split["team"] if b.value is not None],
-            title=f"{measure.title} by team", unit=measure.unit) if split["team"] else None
-        context["breakdowns"] = split
-    return render(request, "portal/measure.html", context)
+
+    @functools.cache
+    def page():
+        extracts, latest = _latest(access)
+        card = next((c for cards in data.cards(access.council, extracts, only=measure_id).values() for c in cards),
+                    None)
+        context = {"latest": latest, "card": card, "published": data.national_comparison(access.council, measure),
+                   "as_at": card.series[-1][0] if card else None}
+        if card is not None:
+            comparators = {f"England ({card.england[0]})": card.england[1]} if card.england else None
+            context["trend"] = charts.trend(
+                [(d.strftime("%b %Y"), v) for d, v in card.series], title=measure.title, unit=measure.unit,
+                target=card.target, comparators=comparators, polarity=measure.polarity)
+            split = data.breakdowns(latest, measure, access.council)
+            context["team_chart"] = charts.bars(
+                [(b.group, b.value) for b in split["team"] if b.value is not None],
+                title=f"{measure.title} by team", unit=measure.unit) if split["team"] else None
+            context["breakdowns"] = split
+        return context
+
+    return render(request, "portal/measure.html", {
+        "access": access, "council": access.council, "measure": measure, "page": page,
+        "can_see_children": access.can(CHILD_LEVEL), "version": data.page_version(access.council)})
 
 
 @council_view(CHILD_LEVEL)
@@ -97,9 +107,11 @@ def measure_children(request, measure_id: str, *, access):
     """The rows behind a number: the children counted, and those in the total but not counted."""
     measure = _measure(measure_id)
     _, latest = _latest(access)
-    if latest is None:
+    audits = measure.source != ANNEX_A
+    if latest is None and not audits:
         raise Http404("No extract yet.")
-    rows = access.child_filter(data.rows_behind(latest, measure, measure_context(access.council, latest.extract_date)))
+    context = measure_context(access.council, latest.extract_date) if latest else None
+    rows = access.child_filter(data.rows_behind(latest, measure, context, access.council))
     shown = request.GET.get("show", "numerator")
     if shown == "numerator":
         rows = rows[rows["in_numerator"]]
@@ -107,11 +119,13 @@ def measure_children(request, measure_id: str, *, access):
         rows = rows[rows["in_denominator"] & ~rows["in_numerator"]]
     rows = rows.sort_values(["list_number", "row_number"])
     page = Paginator(rows.to_dict("records"), 50).get_page(request.GET.get("page"))
-    log_child_access(request, access, subject=f"children behind '{measure.title}' ({shown}) as at "
-                     f"{latest.extract_date:%d/%m/%Y}", why=f"drill-down from the measure {measure.id}")
+    as_at = timezone.localdate() if audits else latest.extract_date
+    log_child_access(request, access, subject=f"children behind '{measure.title}' ({shown}) as at {as_at:%d/%m/%Y}",
+                     why=f"drill-down from the measure {measure.id}")
     return render(request, "portal/measure_children.html", {
         "access": access, "council": access.council, "measure": measure, "latest": latest, "page": page,
-        "shown": shown, "total": len(rows), "list_titles": {s.number: s.label for s in S.LISTS}})
+        "shown": shown, "total": len(rows), "list_titles": {0: "Case audits", **{s.number: s.label for s in S.LISTS}},
+        "as_at": as_at, "audits": audits, "actions": audits and measure.id.startswith("audit_actions")})
 
 
 @council_view(CHILD_LEVEL)
@@ -120,24 +134,16 @@ def child(request, child_id: str, *, access):
     _, latest = _latest(access)
     if latest is None:
         raise Http404("No extract yet.")
-    sections = []
-    for list_spec in S.LISTS:
-        if "child_id" not in list_spec.names:
-            continue
-        queryset = ROW_MODELS[list_spec.number].objects.filter(extract=latest, child_id=child_id)
-        rows = list(queryset.values())
-        if rows:
-            sections.append((list_spec, rows))
+    sections = data.child_rows(latest, child_id)
     workers = pd.DataFrame([{"allocated_worker": row.get("allocated_worker")} for _, rows in sections for row in rows])
     if workers.empty or access.child_filter(workers).empty:
         raise Http404("No such child in the latest extract, or not one allocated to you.")
     why = request.GET.get("from") or "opened the child's record"
     log_child_access(request, access, subject=f"child's record as at {latest.extract_date:%d/%m/%Y}", why=why,
                      child_id=child_id)
-    display = [(list_spec, [[(col.header, row.get(col.name)) for col in list_spec.columns if col.name != "child_id"]
-                            for row in rows]) for list_spec, rows in sections]
     return render(request, "portal/child.html", {
-        "access": access, "council": access.council, "latest": latest, "child_id": child_id, "sections": display})
+        "access": access, "council": access.council, "latest": latest, "child_id": child_id,
+        "sections": data.child_display(sections)})
 
 
 @council_view(AGGREGATES)
@@ -146,7 +152,7 @@ def workforce(request, *, access):
     context = {"access": access, "council": access.council, "latest": latest}
     if latest is not None:
         threshold = access.council.settings.caseload_threshold
-        loads = data.breakdowns(latest, "caseload_median")
+        loads = data.breakdowns(latest, REGISTRY["caseload_median"])
         workers = sorted(loads["worker"], key=lambda b: -(b.value or 0))
         context.update({
             "threshold": threshold, "workers": workers, "teams": loads["team"],

@@ -1,6 +1,6 @@
 """The measure registry and the measures declared in it."""
 
-from . import annex_a  # noqa: F401  (declares the Annex A measures)
-from .registry import GROUPS, REGISTRY, Context, Measure, Result, compute_all
+from . import annex_a, audit_measures  # noqa: F401  (declare the Annex A, then the case-audit, measures)
+from .registry import ANNEX_A, CASE_AUDITS, GROUPS, REGISTRY, Context, Measure, Result, compute_all, ids_from
 
-__all__ = ["GROUPS", "REGISTRY", "Context", "Measure", "Result", "compute_all"]
+__all__ = ["ANNEX_A", "CASE_AUDITS", "GROUPS", "REGISTRY", "Context", "Measure", "Result", "compute_all", "ids_from"]

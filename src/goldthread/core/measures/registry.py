@@ -36,7 +36,13 @@ GROUPS = {
     "children_in_care": "Children in care",
     "care_leavers": "Care leavers",
     "workforce": "Workforce",
+    "audits": "Practice quality (case audits)",
 }
+
+# Sources: what a measure's function reads. Annex A measures read an extract's lists; case-audit measures read
+# the council's audit records (tables "audits", "audit_actions"), so they are computed by the audits app.
+ANNEX_A = "Annex A"
+CASE_AUDITS = "Case audits"
 
 ROW_COLUMNS = ["list_number", "row_number", "child_id", "allocated_team", "allocated_worker",
                "in_numerator", "in_denominator", "detail"]
@@ -85,7 +91,7 @@ class Measure:
     group: str
     lists: tuple[int, ...]
     function: Callable[[Data, Context], Result]
-    source: str = "Annex A"
+    source: str = ANNEX_A
     national: str | None = None  # id of the published national indicator it corresponds to, if any
 
     def compute(self, data: Data, ctx: Context) -> Result:
@@ -98,7 +104,7 @@ REGISTRY: dict[str, Measure] = {}
 
 
 def measure(*, id: str, title: str, definition: str, unit: str, polarity: str, group: str,
-            lists: tuple[int, ...], source: str = "Annex A", national: str | None = None):
+            lists: tuple[int, ...] = (), source: str = ANNEX_A, national: str | None = None):
     """Declare a measure. The decorated function is registered under ``id``."""
 
     def register(function: Callable[[Data, Context], Result]) -> Callable[[Data, Context], Result]:
@@ -111,8 +117,14 @@ def measure(*, id: str, title: str, definition: str, unit: str, polarity: str, g
     return register
 
 
-def compute_all(data: Data, ctx: Context, ids: list[str] | None = None) -> dict[str, Result]:
-    return {mid: REGISTRY[mid].compute(data, ctx) for mid in (ids or REGISTRY)}
+def ids_from(source: str) -> list[str]:
+    """The ids of the measures read from one source, in declaration order."""
+    return [mid for mid, m in REGISTRY.items() if m.source == source]
+
+
+def compute_all(data: Data, ctx: Context, ids: list[str] | None = None, *, source: str = ANNEX_A) -> dict[str, Result]:
+    """Every measure of one source (Annex A unless told), or just ``ids``."""
+    return {mid: REGISTRY[mid].compute(data, ctx) for mid in (ids or ids_from(source))}
 
 
 # --------------------------------------------------------------------------- building results

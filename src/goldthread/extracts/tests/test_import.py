@@ -14,7 +14,7 @@ import pytest
 from goldthread.core.annexa import spec as S
 from goldthread.core.annexa.issues import UnreadableFile
 from goldthread.core.annexa.reader import read_annex_a
-from goldthread.core.measures import REGISTRY, compute_all
+from goldthread.core.measures import ANNEX_A, compute_all, ids_from
 from goldthread.extracts import actions
 from goldthread.extracts.actions import ImportRefused, import_extract, measure_context, recompute_measures
 from goldthread.extracts.models import ROW_MODELS, Extract, MeasureValue, ValidationIssue
@@ -69,7 +69,7 @@ def test_import_stores_rows_issues_and_measure_values(northby):
     # Measures are computed at import, one value per registered measure, equal to a fresh computation.
     expected = compute_all(annex, measure_context(northby, AS_AT))
     stored_values = {v.measure_id: v for v in extract.measure_values.all()}
-    assert set(stored_values) == set(REGISTRY)
+    assert set(stored_values) == set(ids_from(ANNEX_A))
     for mid, result in expected.items():
         assert stored_values[mid].value == result.value
         assert stored_values[mid].numerator == result.numerator
@@ -224,4 +224,4 @@ def test_latest_extract_picks_by_date(northby, tmp_path):
 def test_measure_values_are_the_registry_ids(northby):
     extract = import_extract(northby, SAMPLE, extract_date=AS_AT).extract
     frame = pd.DataFrame(list(extract.measure_values.values("measure_id", "value")))
-    assert sorted(frame["measure_id"]) == sorted(REGISTRY)
+    assert sorted(frame["measure_id"]) == sorted(ids_from(ANNEX_A))

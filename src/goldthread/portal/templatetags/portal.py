@@ -19,3 +19,11 @@ def measure_value(value, unit: str) -> str:
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def person(user, default: str = "") -> str:
+    """A person's full name, else their username; ``default`` when there is nobody."""
+    if user is None:
+        return default
+    return user.get_full_name() or user.get_username()

@@ -227,3 +227,22 @@ def test_dashboard_rows_are_reused_until_what_they_show_changes(client, people, 
     page = client.get(url).content.decode()
     row = page[page.index("Workers over the caseload threshold"):][:400]
     assert ">0<" not in row.replace(" ", "")  # recomputed with the new threshold, not the cached rows
+
+
+def test_measure_pages_are_reused_until_what_they_show_changes(client, people, northby_extract):
+    council = northby_extract.council
+    client.force_login(people["council_admin"])
+    url = reverse("portal:measure", args=[NORTHBY, "caseload_over_threshold"])
+    before = client.get(url).content.decode()
+    assert "No target set" in before
+    version = council.settings.data_version
+    MeasureTarget.objects.create(council=council, measure_id="caseload_over_threshold", target=3)
+    council.settings.refresh_from_db()
+    assert council.settings.data_version > version
+    assert "No target set" not in client.get(url).content.decode()  # the cached page is not reused
+    client.post(reverse("portal:settings", args=[NORTHBY]), {
+        "cp_visit_working_days": "10", "cin_visit_working_days": "20", "caseload_threshold": "0",
+        "child_population": "", "target_caseload_over_threshold": "3"})
+    after = client.get(url).content.decode()
+    counted = lambda page: page[page.index("Counted"):][:200]  # noqa: E731
+    assert counted(after) != counted(before)  # recomputed with the new threshold, not the cached page

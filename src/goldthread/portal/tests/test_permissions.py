@@ -11,7 +11,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from goldthread.accounts.access import CAPABILITIES
 from goldthread.accounts.models import AccessLogEntry
-from goldthread.conftest import NORTHBY, OTHER_CHILD, PASSWORD, PRACTITIONERS_CHILD, ROLE_USERS
+from goldthread.conftest import (
+    NORTHBY,
+    OTHER_CHILD,
+    PASSWORD,
+    PRACTITIONER_WORKER,
+    PRACTITIONERS_CHILD,
+    ROLE_USERS,
+)
 from goldthread.extracts.models import Upload
 from goldthread.national.models import Intervention
 
@@ -63,6 +70,29 @@ def upload(northby_extract, people):
 
 
 @pytest.fixture
+def audit_objects(northby_extract, people):
+    """A submitted audit of the practitioner's child with an action, a programme and a tool, so that every audit
+    URL has something to show."""
+    from goldthread.audits import actions as audits
+    from goldthread.audits.models import Audit, AuditTool
+
+    council = northby_extract.council
+    audits.ensure_shipped_tools(council)
+    tool = AuditTool.objects.get(council=council, name="Practice quality audit")
+    programme = audits.create_programme(council, title="March", month=dt.date(2021, 3, 1), tool_version=tool.current,
+                                        size=2, method="random", seed=1)
+    audit = Audit.objects.create(council=council, programme=programme, tool_version=tool.current,
+                                 child_id=PRACTITIONERS_CHILD, allocated_worker=PRACTITIONER_WORKER,
+                                 status=Audit.PLANNED)
+    findings = {s["key"]: {"evidence": "seen", "grade": "good"} for s in tool.current.sections}
+    audits.save_audit(audit, revision=0, findings=findings, overall_grade="good", summary="fine", themes=[],
+                      user=people["auditor"], submit=True)
+    action = audits.add_action(audit, kind="child", description="Update the plan", owner=people["practitioner"],
+                               due_date=dt.date(2031, 1, 1), priority="high", user=people["auditor"])
+    return {"tool_id": tool.pk, "programme_id": programme.pk, "audit_id": audit.pk, "action_id": action.pk}
+
+
+@pytest.fixture
 def intervention(councils):
     return Intervention.objects.create(council=councils.get(ons_code=NORTHBY), kind="improvement_notice",
                                        start_date=dt.date(2021, 1, 4))
@@ -80,9 +110,9 @@ def test_every_url_declares_who_may_see_it():
 
 
 @pytest.mark.django_db
-def test_permission_matrix(client, people, northby_extract, upload, intervention):
+def test_permission_matrix(client, people, northby_extract, upload, intervention, audit_objects):
     checked = 0
-    objects = {"upload_id": upload.pk, "intervention_id": intervention.pk}
+    objects = {"upload_id": upload.pk, "intervention_id": intervention.pk, **audit_objects}
     for name, pattern, needed in patterns():
         url = url_for(name, needed, objects)
         client.logout()
@@ -99,7 +129,7 @@ def test_permission_matrix(client, people, northby_extract, upload, intervention
             response = client.get(url)
             assert response.status_code == expected_status(rule, person), (name, person, response.status_code)
             checked += 1
-    assert checked >= 15 * len(PEOPLE)  # the walk really visited the council pages
+    assert checked >= 30 * len(PEOPLE)  # the walk really visited the council pages
 
 
 @pytest.mark.django_db

@@ -100,6 +100,13 @@ class Command(BaseCommand):
                 Membership.objects.update_or_create(
                     user=user, council=LocalAuthority.objects.get(ons_code=code),
                     defaults={"role": role, "worker_name": worker if role == "practitioner" else ""})
+        from goldthread.audits.demo import demo_audits
+
+        done = demo_audits(LocalAuthority.objects.get(ons_code=NORTHBY), auditor=users.objects.get(username="auditor"),
+                           moderator=users.objects.get(username="manager"),
+                           owner=users.objects.get(username="practitioner"), last_month_end=last)
+        if done:
+            out.write(f"Northby: {done} case audits over three months, with moderation and actions.")
         out.write(f"Demo logins (password '{DEMO_PASSWORD}'): {', '.join(u for u, _, _ in DEMO_USERS)}; "
                   f"'practitioner' is {worker} in Northby's Annex A.")
         if not options["no_serve"]:

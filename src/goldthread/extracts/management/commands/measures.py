@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from goldthread.cliutil import find_council, parse_date, refuse
 from goldthread.core.annexa.issues import UnreadableFile
 from goldthread.core.annexa.reader import read_annex_a
-from goldthread.core.measures import REGISTRY, Context, compute_all
+from goldthread.core.measures import ANNEX_A, REGISTRY, Context, compute_all, ids_from
 from goldthread.extracts.queries import latest_extract
 from goldthread.national.queries import england_figures
 
@@ -77,7 +77,7 @@ class Command(BaseCommand):
         if not options["json"]:
             self.stdout.write(f"{council}: measures as at {extract.extract_date:%d/%m/%Y}\n")
         stored = {v.measure_id: v for v in extract.measure_values.all()}
-        return [self._row(mid, v.value, v.numerator, v.denominator) for mid in REGISTRY
+        return [self._row(mid, v.value, v.numerator, v.denominator) for mid in ids_from(ANNEX_A)
                 if (v := stored.get(mid)) is not None]
 
     @staticmethod

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AuditsConfig(AppConfig):
+    name = "goldthread.audits"
+    verbose_name = "Case audits"

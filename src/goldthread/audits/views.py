@@ -1,0 +1,449 @@
+"""Case-audit pages. Views stay thin: who may see what comes from goldthread.accounts.access, what pages
+read from .pages and .queries, and every change from .actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from goldthread.accounts.access import AGGREGATES, AUDIT, CHILD_LEVEL, council_view, log_child_access
+from goldthread.accounts.models import Membership, Role
+from goldthread.core.audits.sampling import METHODS, RISK_FACTORS, STRATA
+from goldthread.core.audits.tools import GRADES, grade_label
+
+from . import actions as do
+from . import pages
+from .models import Audit, AuditAction, AuditTool, Contribution, Programme
+
+GRADE_OPTIONS = [(g, grade_label(g)) for g in GRADES]
+
+
+def _audits(access):
+    """The council's audits this person may see as child-level records (a practitioner: their children's)."""
+    return access.child_filter(Audit.objects.filter(council=access.council))
+
+
+def _audit(access, audit_id: int) -> Audit:
+    audit = _audits(access).select_related("tool_version__tool", "auditor", "moderator", "programme").filter(
+        pk=audit_id).first()
+    if audit is None:
+        raise Http404("No such audit, or not one of a child allocated to you.")
+    return audit
+
+
+def _action(access, request, action_id: int) -> AuditAction:
+    found = access.action_filter(AuditAction.objects.filter(council=access.council), request.user)
+    action = found.select_related("audit", "owner", "closed_by", "verified_by").filter(pk=action_id).first()
+    if action is None:
+        raise Http404("No such action, or not one you may see.")
+    return action
+
+
+def _context(access, **more) -> dict:
+    return {"access": access, "council": access.council, "can_audit": access.can(AUDIT), **more}
+
+
+def _date(request, prefix: str) -> dt.date | None:
+    """A GOV.UK date input (prefix-day, prefix-month, prefix-year); None when blank or not a real date."""
+    try:
+        return dt.date(int(request.POST.get(f"{prefix}-year", "")), int(request.POST.get(f"{prefix}-month", "")),
+                       int(request.POST.get(f"{prefix}-day", "")))
+    except ValueError:
+        return None
+
+
+def _council_people(access, roles=None):
+    members = Membership.objects.filter(council=access.council).select_related("user").order_by("user__username")
+    if roles:
+        members = members.filter(role__in=roles)
+    return [m.user for m in members]
+
+
+def _person(access, user_id) -> object | None:
+    try:
+        return next((u for u in _council_people(access) if u.pk == int(user_id)), None)
+    except (TypeError, ValueError):
+        return None
+
+
+# --------------------------------------------------------------------------- overview and tools
+
+
+@council_view(AGGREGATES)
+def home(request, *, access):
+    context = _context(access, summary=pages.summary(access.council))
+    if access.can(CHILD_LEVEL):
+        mine = _audits(access).select_related("tool_version__tool")
+        if access.can(AUDIT):
+            context["programmes"] = pages.programme_progress(access.council)
+            context["my_audits"] = mine.filter(auditor=request.user, status__in=(Audit.PLANNED, Audit.DRAFT))
+        else:
+            context["my_audits"] = mine.order_by("-created_at")[:50]
+        context["my_actions"] = access.action_filter(
+            AuditAction.objects.filter(council=access.council, owner=request.user), request.user).exclude(
+            status=AuditAction.VERIFIED)
+        context["today"] = timezone.localdate()
+    return render(request, "audits/home.html", context)
+
+
+@council_view(AUDIT)
+def tools(request, *, access):
+    if request.method == "POST":
+        made = do.ensure_shipped_tools(access.council, request.user)
+        messages.success(request, f"Added {len(made)} audit tool{'s' if len(made) != 1 else ''}." if made
+                         else "Your council already has every shipped tool.")
+        return redirect("audits:tools", la=access.council.ons_code)
+    found = AuditTool.objects.filter(council=access.council).prefetch_related("versions")
+    return render(request, "audits/tools.html", _context(access, tools=found))
+
+
+@council_view(AUDIT)
+def tool(request, tool_id: int, *, access):
+    found = AuditTool.objects.filter(council=access.council, pk=tool_id).first()
+    if found is None:
+        raise Http404("No such audit tool.")
+    current = found.current
+    errors, sections = {}, current.sections
+    if request.method == "POST":
+        sections = pages.sections_from_form(request.POST)
+        definition = {**current.definition, "description": request.POST.get("description", "").strip(),
+                      "sections": sections}
+        try:
+            version = do.save_tool(found, definition, request.user, note=request.POST.get("change_note", ""))
+        except do.AuditError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, f"Saved as version {version.number}." if version.number != current.number
+                             else f"Version {version.number} updated (no audit uses it yet).")
+            return redirect("audits:tool", la=access.council.ons_code, tool_id=found.pk)
+    return render(request, "audits/tool.html", _context(
+        access, tool=found, current=current, sections=sections, errors=errors,
+        versions=found.versions.all(), used=do._version_in_use(current)))
+
+
+# --------------------------------------------------------------------------- programmes
+
+
+@council_view(AUDIT)
+def new_programme(request, *, access):
+    do.ensure_shipped_tools(access.council, request.user)
+    tools_ = AuditTool.objects.filter(council=access.council)
+    today = timezone.localdate()
+    values = {"title": f"Case audits, {today:%B %Y}", "size": "10", "method": "risk", "stratify_by": "team",
+              "exclude_months": "6", "seed": "", "tool": str(tools_.first().pk) if tools_ else "",
+              "month-day": "1", "month-month": str(today.month), "month-year": str(today.year)}
+    errors = {}
+    if request.method == "POST":
+        values.update({k: request.POST.get(k, "") for k in values})
+        chosen = tools_.filter(pk=values["tool"]).first() if values["tool"].isdigit() else None
+        month = _date(request, "month")
+        for name, label in (("size", "the number of cases"), ("exclude_months", "the months")):
+            if not values[name].strip().isdigit():
+                errors[name] = f"Enter {label} as a whole number, for example 10."
+        if values["seed"].strip() and not values["seed"].strip().isdigit():
+            errors["seed"] = "Enter the seed as a whole number, or leave it blank for a new one."
+        if chosen is None:
+            errors["tool"] = "Choose the audit tool."
+        if month is None:
+            errors["month-day"] = "Enter the month the programme covers, for example 1 3 2027."
+        if not values["title"].strip():
+            errors["title"] = "Enter a title for the programme."
+        if not errors:
+            try:
+                made = do.create_programme(
+                    access.council, title=values["title"].strip(), month=month, tool_version=chosen.current,
+                    size=int(values["size"]), method=values["method"], stratify_by=values["stratify_by"] or None,
+                    exclude_months=int(values["exclude_months"]),
+                    seed=int(values["seed"]) if values["seed"].strip() else None, user=request.user)
+            except do.AuditError as exc:
+                errors = exc.errors
+            else:
+                messages.success(request, f"Sample drawn: {made.audits.count()} cases. Allocate each to an auditor.")
+                return redirect("audits:programme", la=access.council.ons_code, programme_id=made.pk)
+    return render(request, "audits/new_programme.html", _context(
+        access, tools=tools_, values=values, errors=errors, methods=METHODS, strata=list(STRATA),
+        risk_factors=RISK_FACTORS.values(), latest=do.latest_extract(access.council)))
+
+
+@council_view(CHILD_LEVEL)
+def programme(request, programme_id: int, *, access):
+    found = Programme.objects.filter(council=access.council, pk=programme_id).select_related(
+        "tool_version__tool", "created_by").first()
+    if found is None:
+        raise Http404("No such programme.")
+    if request.method == "POST":
+        if not access.can(AUDIT):
+            raise PermissionDenied("Only auditors and managers allocate audits.")
+        audit = found.audits.filter(pk=request.POST.get("audit")).first()
+        auditor = _person(access, request.POST.get("auditor"))
+        if audit is None or auditor is None:
+            messages.error(request, "Choose an auditor for the case.")
+        else:
+            try:
+                do.allocate(audit, auditor)
+                messages.success(request, f"Child {audit.child_id}'s audit allocated to {auditor.get_username()}.")
+            except do.AuditError as exc:
+                messages.error(request, str(exc))
+        return redirect("audits:programme", la=access.council.ons_code, programme_id=found.pk)
+    audits = _audits(access).filter(programme=found).select_related("auditor").order_by("pk")
+    log_child_access(request, access, subject=f"audit programme '{found.title}'", why="opened the programme")
+    return render(request, "audits/programme.html", _context(
+        access, programme=found, audits=audits,
+        auditors=_council_people(access, (Role.AUDITOR, Role.MANAGER, Role.COUNCIL_ADMIN))))
+
+
+@council_view(CHILD_LEVEL)
+def programme_results(request, programme_id: int, *, access):
+    found = Programme.objects.filter(council=access.council, pk=programme_id).first()
+    if found is None:
+        raise Http404("No such programme.")
+    audits = _audits(access).filter(programme=found).select_related("tool_version__tool", "auditor").order_by("pk")
+    from . import exports  # loaded when first needed: WeasyPrint and python-docx are large
+
+    body = exports.programme_xlsx(found, audits)
+    log_child_access(request, access, subject=f"audit programme '{found.title}' results (spreadsheet)",
+                     why="downloaded the programme's results", action="export")
+    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="audit-programme-{found.pk}.xlsx"'
+    return response
+
+
+# --------------------------------------------------------------------------- one audit
+
+
+@council_view(CHILD_LEVEL)
+def audit(request, audit_id: int, *, access):
+    found = _audit(access, audit_id)
+    log_child_access(request, access, subject=f"case audit {found.pk}", why=request.GET.get("from") or "opened the audit",
+                     child_id=found.child_id)
+    return render(request, "audits/audit.html", _context(
+        access, audit=found, view=pages.audit_view(found), contributions=found.contributions.all(),
+        actions=found.actions.select_related("owner"), today=timezone.localdate(),
+        may_moderate=access.can(AUDIT) and found.status == Audit.SUBMITTED
+        and request.user.pk not in (found.auditor_id, found.updated_by_id),
+        may_reflect=found.is_complete, reaudits=found.reaudits.all()))
+
+
+@council_view(AUDIT)
+def conduct(request, audit_id: int, *, access):
+    found = _audit(access, audit_id)
+    if found.is_complete:
+        return render(request, "audits/submitted.html", _context(access, audit=found))
+    errors, conflict = {}, False
+    findings, overall, summary, themes = found.findings, found.overall_grade, found.summary, found.themes
+    revision = found.revision
+    if request.method == "POST":
+        findings = pages.findings_from_form(found, request.POST)
+        overall, summary = request.POST.get("overall_grade", ""), request.POST.get("summary", "")
+        themes = [t for t in request.POST.getlist("themes") + request.POST.get("other_themes", "").split(",") if t.strip()]
+        submit = request.POST.get("submit") == "yes"
+        try:
+            do.save_audit(found, revision=int(request.POST.get("revision", -1)), findings=findings,
+                          overall_grade=overall, summary=summary, themes=themes, user=request.user, submit=submit)
+        except do.EditConflict as exc:
+            errors, conflict = exc.errors, True
+            found.refresh_from_db()
+            revision = found.revision
+        except do.AuditError as exc:
+            errors = exc.errors
+        else:
+            if submit:
+                messages.success(request, "Audit submitted. Agree the actions for the child and for practice.")
+                return redirect("audits:audit", la=access.council.ons_code, audit_id=found.pk)
+            messages.success(request, f"Draft saved at {timezone.localtime():%H:%M}.")
+            return redirect("audits:conduct", la=access.council.ons_code, audit_id=found.pk)
+    log_child_access(request, access, subject=f"case audit {found.pk} (conducting)", why="conducting the audit",
+                     child_id=found.child_id)
+    return render(request, "audits/conduct.html", _context(
+        access, audit=found, form=pages.conduct_form(found, findings), overall=overall, summary=summary,
+        themes=themes, theme_options=pages.theme_options(access.council), grades=GRADE_OPTIONS, errors=errors,
+        conflict=conflict, saved=found if conflict else None, revision=revision,
+        child=pages.child_sections(access, found.child_id)))
+
+
+@council_view(CHILD_LEVEL)
+def reflection(request, audit_id: int, *, access):
+    """The practice conversation: the allocated worker and team manager add their reflections."""
+    found = _audit(access, audit_id)
+    errors, values = {}, {"role": Contribution.WORKER if access.own_children_only else Contribution.MANAGER, "text": ""}
+    if request.method == "POST":
+        values = {"role": request.POST.get("role", ""), "text": request.POST.get("text", "")}
+        try:
+            do.add_contribution(found, request.user, role=values["role"], text=values["text"])
+        except do.AuditError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, "Your reflection has been added to the audit.")
+            return redirect("audits:audit", la=access.council.ons_code, audit_id=found.pk)
+    return render(request, "audits/reflection.html", _context(
+        access, audit=found, errors=errors, values=values, roles=Contribution.ROLES))
+
+
+@council_view(AUDIT)
+def moderate(request, audit_id: int, *, access):
+    found = _audit(access, audit_id)
+    view = pages.audit_view(found)
+    errors, values = {}, {"overall_grade": found.overall_grade, "reason": ""}
+    if request.method == "POST":
+        values = {"overall_grade": request.POST.get("overall_grade", ""), "reason": request.POST.get("reason", "")}
+        sections = {s["key"]: {"grade": request.POST.get(f"grade-{s['key']}", ""),
+                               "reason": request.POST.get(f"reason-{s['key']}", "")} for s in view["sections"]}
+        for s in view["sections"]:
+            s["moderated"] = sections[s["key"]]
+        try:
+            do.moderate(found, request.user, overall_grade=values["overall_grade"], sections=sections,
+                        reason=values["reason"])
+        except do.AuditError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, "Moderation recorded.")
+            return redirect("audits:audit", la=access.council.ons_code, audit_id=found.pk)
+    elif found.status != Audit.SUBMITTED:
+        errors = {"": "Only a submitted audit that has not been moderated can be moderated."}
+    elif request.user.pk in (found.auditor_id, found.updated_by_id):
+        errors = {"": "Someone other than the auditor must moderate this audit."}
+    log_child_access(request, access, subject=f"case audit {found.pk} (moderating)", why="moderating the audit",
+                     child_id=found.child_id)
+    return render(request, "audits/moderate.html", _context(
+        access, audit=found, view=view, errors=errors, values=values, grades=GRADE_OPTIONS))
+
+
+@council_view(AUDIT)
+def new_action(request, audit_id: int, *, access):
+    found = _audit(access, audit_id)
+    people = _council_people(access)
+    values = {"kind": AuditAction.CHILD, "description": "", "owner": "", "priority": AuditAction.MEDIUM,
+              "due-day": "", "due-month": "", "due-year": ""}
+    errors = {}
+    if request.method == "POST":
+        values.update({k: request.POST.get(k, "") for k in values})
+        try:
+            do.add_action(found, kind=values["kind"], description=values["description"],
+                          owner=_person(access, values["owner"]), due_date=_date(request, "due"),
+                          priority=values["priority"], user=request.user)
+        except do.AuditError as exc:
+            errors = {("due-day" if k == "due_date" else k): v for k, v in exc.errors.items()}
+        else:
+            messages.success(request, "Action agreed.")
+            return redirect("audits:audit", la=access.council.ons_code, audit_id=found.pk)
+    return render(request, "audits/new_action.html", _context(access, audit=found, values=values, errors=errors,
+                                                              people=people))
+
+
+@council_view(AUDIT)
+def reaudit(request, audit_id: int, *, access):
+    found = _audit(access, audit_id)
+    errors, values = {}, {"due-day": "", "due-month": "", "due-year": "", "auditor": ""}
+    if request.method == "POST":
+        values.update({k: request.POST.get(k, "") for k in values})
+        due = _date(request, "due")
+        if due is None:
+            errors["due-day"] = "Enter the date of the re-audit, for example 27 3 2027."
+        else:
+            try:
+                made = do.schedule_reaudit(found, due_date=due, auditor=_person(access, values["auditor"]),
+                                           user=request.user)
+            except do.AuditError as exc:
+                errors = {("due-day" if k == "due_date" else k): v for k, v in exc.errors.items()}
+            else:
+                messages.success(request, f"Re-audit scheduled for {made.due_date:%d/%m/%Y}.")
+                return redirect("audits:audit", la=access.council.ons_code, audit_id=found.pk)
+    return render(request, "audits/reaudit.html", _context(
+        access, audit=found, values=values, errors=errors,
+        auditors=_council_people(access, (Role.AUDITOR, Role.MANAGER, Role.COUNCIL_ADMIN))))
+
+
+def _export(request, access, audit_id: int, kind: str):
+    from . import exports  # loaded when first needed: WeasyPrint and python-docx are large
+
+    found = _audit(access, audit_id)
+    if not found.is_complete:
+        raise Http404("Only a submitted audit can be exported.")
+    if kind == "pdf":
+        body, content_type = exports.audit_pdf(found), "application/pdf"
+    else:
+        body = exports.audit_docx(found)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    log_child_access(request, access, subject=f"case audit {found.pk} ({kind.upper()})", why="downloaded the audit",
+                     child_id=found.child_id, action="export")
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="audit-{found.pk}.{kind}"'
+    return response
+
+
+@council_view(CHILD_LEVEL)
+def audit_pdf(request, audit_id: int, *, access):
+    return _export(request, access, audit_id, "pdf")
+
+
+@council_view(CHILD_LEVEL)
+def audit_docx(request, audit_id: int, *, access):
+    return _export(request, access, audit_id, "docx")
+
+
+# --------------------------------------------------------------------------- actions
+
+
+@council_view(CHILD_LEVEL)
+def actions(request, *, access):
+    shown = request.GET.get("show", "mine" if not access.can(AUDIT) else "open")
+    found = access.action_filter(AuditAction.objects.filter(council=access.council), request.user).select_related(
+        "audit", "owner")
+    today = timezone.localdate()
+    if shown == "mine":
+        found = found.filter(owner=request.user).exclude(status=AuditAction.VERIFIED)
+    elif shown == "overdue":
+        found = found.filter(status=AuditAction.OPEN, due_date__lt=today)
+    elif shown == "awaiting":
+        found = found.filter(status=AuditAction.CLOSED)
+    elif shown == "open":
+        found = found.filter(status=AuditAction.OPEN)
+    log_child_access(request, access, subject=f"audit actions ({shown})", why="opened the list of audit actions")
+    return render(request, "audits/actions.html", _context(access, actions=found, shown=shown, today=today))
+
+
+@council_view(CHILD_LEVEL)
+def action(request, action_id: int, *, access):
+    found = _action(access, request, action_id)
+    is_owner = found.owner_id == request.user.pk
+    may_close = found.status == AuditAction.OPEN and (is_owner or access.can(AUDIT))
+    may_verify = (found.status == AuditAction.CLOSED and access.can(AUDIT)
+                  and request.user.pk not in (found.owner_id, found.closed_by_id))
+    errors, values = {}, {"evidence": "", "note": ""}
+    if request.method == "POST":
+        values = {"evidence": request.POST.get("evidence", ""), "note": request.POST.get("note", "")}
+        step = request.POST.get("step")
+        try:
+            if step == "close" and may_close:
+                do.close_action(found, request.user, evidence=values["evidence"])
+                messages.success(request, "Action closed. Someone other than you will verify it.")
+            elif step in ("verify", "return") and may_verify:
+                do.verify_action(found, request.user, accept=step == "verify", note=values["note"])
+                messages.success(request, "Verified: the loop is closed." if step == "verify"
+                                 else "Returned to the owner.")
+            else:
+                raise PermissionDenied("You cannot do that to this action.")
+        except do.AuditError as exc:
+            errors = exc.errors
+        else:
+            return redirect("audits:action", la=access.council.ons_code, action_id=found.pk)
+    log_child_access(request, access, subject=f"audit action {found.pk}", why="opened the action",
+                     child_id=found.audit.child_id)
+    return render(request, "audits/action.html", _context(
+        access, action=found, may_close=may_close, may_verify=may_verify, errors=errors, values=values,
+        today=timezone.localdate()))
+
+
+# --------------------------------------------------------------------------- learning
+
+
+@council_view(AGGREGATES)
+def learning(request, *, access):
+    return render(request, "audits/learning.html", _context(access, **pages.learning(access.council)))
+
+
