@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from goldthread.core.audits import SHIPPED_TOOLS, audit_measure_ids, validate_definition
-from goldthread.core.audits.sampling import SamplingPlan, candidates, new_seed, recently_audited
+from goldthread.core.audits.sampling import SamplingPlan, candidates, new_seed
 from goldthread.core.audits.tools import GRADES
 from goldthread.core.measures import REGISTRY, Context
 from goldthread.councils.actions import data_changed
@@ -99,25 +99,28 @@ def month_end(day: dt.date) -> dt.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def _recent_audits(council) -> pd.DataFrame:
-    """Every audit of the council with the day it counts from (submitted, else planned): a child already in a
-    programme is not sampled again within the exclusion period either."""
-    rows = [{"child_id": a.child_id, "submitted_on": timezone.localdate(a.submitted_at or a.created_at)}
-            for a in Audit.objects.filter(council=council).only("child_id", "submitted_at", "created_at")]
-    return pd.DataFrame(rows, columns=["child_id", "submitted_on"])
+def _audited_since(council, since: dt.date, before: dt.datetime | None = None) -> frozenset[str]:
+    """Children with an audit dated after ``since`` (the day it was submitted, else the day it was planned: a
+    child already in a programme is not sampled again either), counting only audits created before ``before``
+    when given, so that a programme's own audits never exclude themselves when it is redrawn."""
+    audits = Audit.objects.filter(council=council)
+    if before is not None:
+        audits = audits.filter(created_at__lt=before)
+    return frozenset(a.child_id for a in audits.only("child_id", "submitted_at", "created_at")
+                     if timezone.localdate(a.submitted_at or a.created_at) > since)
 
 
 def sample_for(council, extract: Extract, plan: SamplingPlan, *, before: dt.datetime | None = None) -> tuple[
         pd.DataFrame, frozenset[str]]:
-    """The sample the plan draws from the extract, and the children left out as audited recently (audits
-    created before ``before``, so a programme's own audits never exclude themselves when it is redrawn)."""
+    """The sample the plan draws from the extract, and the children left out: those audited (or planned for
+    audit) in the plan's ``exclude_months`` before the extract date or at any time since."""
     data = StoredAnnexA(extract)
     ctx = measure_context(council, extract.extract_date)
     pool = candidates(data, ctx, weights=plan.weights)
-    audits = _recent_audits(council) if before is None else pd.DataFrame(
-        [{"child_id": a.child_id, "submitted_on": timezone.localdate(a.submitted_at or a.created_at)}
-         for a in Audit.objects.filter(council=council, created_at__lt=before)], columns=["child_id", "submitted_on"])
-    excluded = recently_audited(audits, extract.extract_date, plan.exclude_months) & frozenset(pool["child_id"])
+    excluded = frozenset()
+    if plan.exclude_months > 0:
+        since = (pd.Timestamp(extract.extract_date) - pd.DateOffset(months=plan.exclude_months)).date()
+        excluded = _audited_since(council, since, before) & frozenset(pool["child_id"])
     return plan.draw(pool, exclude=excluded), excluded
 
 
