@@ -436,7 +436,7 @@ def action(request, action_id: int, *, access):
                      child_id=found.audit.child_id)
     return render(request, "audits/action.html", _context(
         access, action=found, may_close=may_close, may_verify=may_verify, errors=errors, values=values,
-        today=timezone.localdate()))
+        today=timezone.localdate(), may_open_audit=_audits(access).filter(pk=found.audit_id).exists()))
 
 
 # --------------------------------------------------------------------------- learning
