@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "goldthread.accounts",
     "goldthread.portal",
     "goldthread.audits",
+    "goldthread.plans",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",

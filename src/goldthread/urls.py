@@ -11,6 +11,7 @@ urlpatterns = [
     path("measures/", portal.measure_definitions, name="measure_definitions"),
     path("accounts/", include("goldthread.accounts.urls")),
     path("councils/<str:la>/audits/", include("goldthread.audits.urls")),
+    path("councils/<str:la>/plan/", include("goldthread.plans.urls")),
     path("councils/<str:la>/", include("goldthread.portal.urls")),
     path("national/", include("goldthread.national.urls")),
     path("healthz", portal.health, name="health"),

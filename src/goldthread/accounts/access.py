@@ -7,20 +7,23 @@ decisions.
 
 Roles and what they may do in a council:
 
-============== ========== ===================== =========== ===== ======== ========================
-role           aggregates child-level rows      upload      audit settings people and access log
-============== ========== ===================== =========== ===== ======== ========================
-viewer         yes        no                    no          no    no       no
-practitioner   yes        their own children    no          no    no       no
-analyst        yes        yes                   yes         no    no       no
-auditor        yes        yes                   no          yes   no       no
-manager        yes        yes                   yes         yes   no       no
-council admin  yes        yes                   yes         yes   yes      yes
-============== ========== ===================== =========== ===== ======== ========================
+============== ========== ===================== ====== ===== ==== ======== ========================
+role           aggregates child-level rows      upload audit plan settings people and access log
+============== ========== ===================== ====== ===== ==== ======== ========================
+viewer         yes        no                    no     no    no   no       no
+practitioner   yes        their own children    no     no    no   no       no
+analyst        yes        yes                   yes    no    no   no       no
+auditor        yes        yes                   no     yes   no   no       no
+manager        yes        yes                   yes    yes   yes  no       no
+council admin  yes        yes                   yes    yes   yes  yes      yes
+============== ========== ===================== ====== ===== ==== ======== ========================
 
 "Audit" is running case audits: tools, programmes and samples, conducting, moderating (never one's own
 audit) and verifying actions (never one's own). Audits and their actions are child-level records: a
 practitioner sees the audits of the children allocated to them and the actions they own.
+
+"Plan" is editing the improvement plan. Everyone in the council reads it and may comment on it; an action's
+owner (and a priority's lead) post progress updates on their own part.
 
 Published national data (Ofsted, DfE, ONS) is open to everyone signed in, including people with no
 council role (a "national" user).
@@ -50,6 +53,7 @@ CHILD_LEVEL = "child_level"  # all children's rows (a practitioner gets only the
 UPLOAD = "upload"
 SETTINGS = "settings"
 AUDIT = "audit"  # run case audits
+PLAN = "plan"  # edit the improvement plan
 PEOPLE = "people"  # manage the council's people and read its access log
 
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -57,8 +61,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.PRACTITIONER: frozenset({AGGREGATES, CHILD_LEVEL}),
     Role.ANALYST: frozenset({AGGREGATES, CHILD_LEVEL, UPLOAD}),
     Role.AUDITOR: frozenset({AGGREGATES, CHILD_LEVEL, AUDIT}),
-    Role.MANAGER: frozenset({AGGREGATES, CHILD_LEVEL, UPLOAD, AUDIT}),
-    Role.COUNCIL_ADMIN: frozenset({AGGREGATES, CHILD_LEVEL, UPLOAD, AUDIT, SETTINGS, PEOPLE}),
+    Role.MANAGER: frozenset({AGGREGATES, CHILD_LEVEL, UPLOAD, AUDIT, PLAN}),
+    Role.COUNCIL_ADMIN: frozenset({AGGREGATES, CHILD_LEVEL, UPLOAD, AUDIT, PLAN, SETTINGS, PEOPLE}),
 }
 
 

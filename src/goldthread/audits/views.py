@@ -3,8 +3,6 @@ read from .pages and .queries, and every change from .actions."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -12,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from goldthread.accounts.access import AGGREGATES, AUDIT, CHILD_LEVEL, council_view, log_child_access
-from goldthread.accounts.models import Membership, Role
+from goldthread.accounts.models import Role
 from goldthread.core.audits.sampling import METHODS, RISK_FACTORS, STRATA
 from goldthread.core.audits.tools import GRADES, grade_label
+from goldthread.portal.formdata import council_people, date_from, person_in
 
 from . import actions as do
 from . import pages
@@ -46,29 +45,6 @@ def _action(access, request, action_id: int) -> AuditAction:
 
 def _context(access, **more) -> dict:
     return {"access": access, "council": access.council, "can_audit": access.can(AUDIT), **more}
-
-
-def _date(request, prefix: str) -> dt.date | None:
-    """A GOV.UK date input (prefix-day, prefix-month, prefix-year); None when blank or not a real date."""
-    try:
-        return dt.date(int(request.POST.get(f"{prefix}-year", "")), int(request.POST.get(f"{prefix}-month", "")),
-                       int(request.POST.get(f"{prefix}-day", "")))
-    except ValueError:
-        return None
-
-
-def _council_people(access, roles=None):
-    members = Membership.objects.filter(council=access.council).select_related("user").order_by("user__username")
-    if roles:
-        members = members.filter(role__in=roles)
-    return [m.user for m in members]
-
-
-def _person(access, user_id) -> object | None:
-    try:
-        return next((u for u in _council_people(access) if u.pk == int(user_id)), None)
-    except (TypeError, ValueError):
-        return None
 
 
 # --------------------------------------------------------------------------- overview and tools
@@ -141,7 +117,7 @@ def new_programme(request, *, access):
     if request.method == "POST":
         values.update({k: request.POST.get(k, "") for k in values})
         chosen = tools_.filter(pk=values["tool"]).first() if values["tool"].isdigit() else None
-        month = _date(request, "month")
+        month = date_from(request.POST, "month")
         for name, label in (("size", "the number of cases"), ("exclude_months", "the months")):
             if not values[name].strip().isdigit():
                 errors[name] = f"Enter {label} as a whole number, for example 10."
@@ -180,7 +156,7 @@ def programme(request, programme_id: int, *, access):
         if not access.can(AUDIT):
             raise PermissionDenied("Only auditors and managers allocate audits.")
         audit = found.audits.filter(pk=request.POST.get("audit")).first()
-        auditor = _person(access, request.POST.get("auditor"))
+        auditor = person_in(access.council, request.POST.get("auditor"))
         if audit is None or auditor is None:
             messages.error(request, "Choose an auditor for the case.")
         else:
@@ -194,7 +170,7 @@ def programme(request, programme_id: int, *, access):
     log_child_access(request, access, subject=f"audit programme '{found.title}'", why="opened the programme")
     return render(request, "audits/programme.html", _context(
         access, programme=found, audits=audits,
-        auditors=_council_people(access, (Role.AUDITOR, Role.MANAGER, Role.COUNCIL_ADMIN))))
+        auditors=council_people(access.council, (Role.AUDITOR, Role.MANAGER, Role.COUNCIL_ADMIN))))
 
 
 @council_view(CHILD_LEVEL)
@@ -316,7 +292,7 @@ def moderate(request, audit_id: int, *, access):
 @council_view(AUDIT)
 def new_action(request, audit_id: int, *, access):
     found = _audit(access, audit_id)
-    people = _council_people(access)
+    people = council_people(access.council)
     values = {"kind": AuditAction.CHILD, "description": "", "owner": "", "priority": AuditAction.MEDIUM,
               "due-day": "", "due-month": "", "due-year": ""}
     errors = {}
@@ -324,7 +300,7 @@ def new_action(request, audit_id: int, *, access):
         values.update({k: request.POST.get(k, "") for k in values})
         try:
             do.add_action(found, kind=values["kind"], description=values["description"],
-                          owner=_person(access, values["owner"]), due_date=_date(request, "due"),
+                          owner=person_in(access.council, values["owner"]), due_date=date_from(request.POST, "due"),
                           priority=values["priority"], user=request.user)
         except do.AuditError as exc:
             errors = {("due-day" if k == "due_date" else k): v for k, v in exc.errors.items()}
@@ -341,12 +317,12 @@ def reaudit(request, audit_id: int, *, access):
     errors, values = {}, {"due-day": "", "due-month": "", "due-year": "", "auditor": ""}
     if request.method == "POST":
         values.update({k: request.POST.get(k, "") for k in values})
-        due = _date(request, "due")
+        due = date_from(request.POST, "due")
         if due is None:
             errors["due-day"] = "Enter the date of the re-audit, for example 27 3 2027."
         else:
             try:
-                made = do.schedule_reaudit(found, due_date=due, auditor=_person(access, values["auditor"]),
+                made = do.schedule_reaudit(found, due_date=due, auditor=person_in(access.council, values["auditor"]),
                                            user=request.user)
             except do.AuditError as exc:
                 errors = {("due-day" if k == "due_date" else k): v for k, v in exc.errors.items()}
@@ -355,7 +331,7 @@ def reaudit(request, audit_id: int, *, access):
                 return redirect("audits:audit", la=access.council.ons_code, audit_id=found.pk)
     return render(request, "audits/reaudit.html", _context(
         access, audit=found, values=values, errors=errors,
-        auditors=_council_people(access, (Role.AUDITOR, Role.MANAGER, Role.COUNCIL_ADMIN))))
+        auditors=council_people(access.council, (Role.AUDITOR, Role.MANAGER, Role.COUNCIL_ADMIN))))
 
 
 def _export(request, access, audit_id: int, kind: str):

@@ -28,7 +28,7 @@ PUBLIC = {
     "accounts:two_factor": "the one-time-code step, which itself sends people who are not signed in to sign in",
     "health": "a liveness check for the load balancer; it says 'ok' and nothing else",
 }
-VALUES = {"la": NORTHBY, "measure_id": "cpp_visits_in_timescale", "child_id": PRACTITIONERS_CHILD}
+VALUES = {"la": NORTHBY, "measure_id": "cpp_visits_in_timescale", "child_id": PRACTITIONERS_CHILD, "team": "Team A"}
 PEOPLE = [*ROLE_USERS, "other_council", "national"]
 
 
@@ -93,6 +93,23 @@ def audit_objects(northby_extract, people):
 
 
 @pytest.fixture
+def plan_objects(northby_extract, people):
+    """An improvement plan with a priority, an action with a success measure, and a visit."""
+    from goldthread.plans import actions as plans
+
+    council = northby_extract.council
+    plan = plans.create_plan(council, title="Plan", vision="Vision", recommendations="1. Visit children.",
+                             source="ILACS")
+    priority = plans.save_priority(plan, None, title="Visits", teams=["Team A"])
+    action = plans.save_action(priority, None, title="Tracker", owner=people["practitioner"],
+                               due_date=dt.date(2031, 1, 1))
+    plans.add_success_measure(action=action, measure_id="cpp_visits_in_timescale", baseline_date=dt.date(2021, 1, 31),
+                              baseline_value=50, target_date=dt.date(2022, 1, 31), target_value=90)
+    visit = plans.record_visit(council, kind="board", date=dt.date(2021, 2, 1), title="Board", priorities=[priority])
+    return {"priority_id": priority.pk, "plan_action_id": action.pk, "visit_id": visit.pk}
+
+
+@pytest.fixture
 def intervention(councils):
     return Intervention.objects.create(council=councils.get(ons_code=NORTHBY), kind="improvement_notice",
                                        start_date=dt.date(2021, 1, 4))
@@ -110,11 +127,13 @@ def test_every_url_declares_who_may_see_it():
 
 
 @pytest.mark.django_db
-def test_permission_matrix(client, people, northby_extract, upload, intervention, audit_objects):
+def test_permission_matrix(client, people, northby_extract, upload, intervention, audit_objects, plan_objects):
     checked = 0
     objects = {"upload_id": upload.pk, "intervention_id": intervention.pk, **audit_objects}
     for name, pattern, needed in patterns():
-        url = url_for(name, needed, objects)
+        # Two apps name an "action_id": the plan's actions take the plan action's.
+        plans = {**plan_objects, "action_id": plan_objects["plan_action_id"]} if name.startswith("plans:") else {}
+        url = url_for(name, needed, {**objects, **plans})
         client.logout()
         anonymous = client.get(url)
         if name in PUBLIC:
@@ -129,7 +148,7 @@ def test_permission_matrix(client, people, northby_extract, upload, intervention
             response = client.get(url)
             assert response.status_code == expected_status(rule, person), (name, person, response.status_code)
             checked += 1
-    assert checked >= 30 * len(PEOPLE)  # the walk really visited the council pages
+    assert checked >= 45 * len(PEOPLE)  # the walk really visited the council pages
 
 
 @pytest.mark.django_db
