@@ -107,6 +107,11 @@ class Command(BaseCommand):
                            owner=users.objects.get(username="practitioner"), last_month_end=last)
         if done:
             out.write(f"Northby: {done} case audits over three months, with moderation and actions.")
+        from goldthread.plans.demo import demo_plan
+
+        if demo_plan(LocalAuthority.objects.get(ons_code=NORTHBY), director=users.objects.get(username="director"),
+                     manager=users.objects.get(username="manager"), owner=users.objects.get(username="practitioner")):
+            out.write("Northby: an improvement plan with three priorities, actions, success measures and visits.")
         out.write(f"Demo logins (password '{DEMO_PASSWORD}'): {', '.join(u for u, _, _ in DEMO_USERS)}; "
                   f"'practitioner' is {worker} in Northby's Annex A.")
         if not options["no_serve"]:
