@@ -147,12 +147,18 @@ def needs_second_factor(request: HttpRequest) -> bool:
     user = request.user
     if not user.is_authenticated or user.is_verified():
         return False
-    from django_otp import user_has_device
-
-    if user_has_device(user, confirmed=True):
+    if any(getattr(getattr(m.council, "settings", None), "require_two_factor", False)
+           for m in _own_memberships(request)):
         return True
-    return any(getattr(getattr(m.council, "settings", None), "require_two_factor", False)
-               for m in _own_memberships(request))
+    return any(model.objects.devices_for_user(user, confirmed=True).exists() for model in _device_models())
+
+
+@functools.cache
+def _device_models() -> tuple:
+    """django-otp's device classes, found once (its user_has_device scans every model on each call)."""
+    from django_otp import device_classes
+
+    return tuple(device_classes())
 
 
 def signed_in(view):

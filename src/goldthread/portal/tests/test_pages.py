@@ -246,3 +246,15 @@ def test_measure_pages_are_reused_until_what_they_show_changes(client, people, n
     after = client.get(url).content.decode()
     counted = lambda page: page[page.index("Counted"):][:200]  # noqa: E731
     assert counted(after) != counted(before)  # recomputed with the new threshold, not the cached page
+
+
+def test_someone_with_an_authenticator_must_enter_a_code_even_where_the_council_does_not_require_one(
+        client, people, northby_extract):
+    assert not northby_extract.council.settings.require_two_factor
+    TOTPDevice.objects.create(user=people["viewer"], name="phone", confirmed=True)
+    client.post(reverse("accounts:login"), {"username": "vera", "password": PASSWORD})
+    response = client.get(reverse("portal:dashboard", args=[NORTHBY]))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:two_factor"))
+    # An unconfirmed device (set-up not finished) does not lock anyone out.
+    TOTPDevice.objects.filter(user=people["viewer"]).update(confirmed=False)
+    assert client.get(reverse("portal:dashboard", args=[NORTHBY])).status_code == 200
