@@ -13,7 +13,7 @@ from django.forms.models import model_to_dict
 
 from goldthread.core.measures import REGISTRY
 from goldthread.core.national.indicators import INDICATORS
-from goldthread.core.plan.status import Point, Trajectory
+from goldthread.core.plan.status import Point, Trajectory, assess
 
 from .models import (
     Comment,
@@ -203,11 +203,16 @@ def add_success_measure(*, priority: Priority | None = None, action: PlanAction 
     if target_date is None:
         errors["target_date"] = "Enter the target date, for example 31 3 2027."
     if not errors:
+        baseline, target = Point(baseline_date, baseline_value), Point(target_date, target_value)
         try:
-            Trajectory(Point(baseline_date, baseline_value), Point(target_date, target_value),
-                       tuple(Point(d, v) for d, v in sorted(milestones)))
+            assess(Trajectory(baseline, target), polarity, None)  # the dates' order, and the target's direction
         except ValueError as exc:
-            errors["target_date"] = str(exc)
+            errors["target_value" if "worse than the baseline" in str(exc) else "target_date"] = str(exc)
+        else:
+            try:
+                Trajectory(baseline, target, tuple(Point(d, v) for d, v in sorted(milestones)))
+            except ValueError as exc:
+                errors["milestones"] = str(exc)
     if errors:
         raise PlanError(errors)
     made = SuccessMeasure.objects.create(

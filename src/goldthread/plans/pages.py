@@ -21,7 +21,7 @@ from goldthread.portal import data as portal_data
 
 from .actions import NATIONAL_PREFIX, measure_polarity, measure_title
 from .models import PlanAction, Priority, Revision, Update, Visit
-from .queries import MeasureStatus, as_it_stood, changes_since, series, statuses_for
+from .queries import MeasureStatus, as_it_stood, changes_since, series, statuses_for, unit_of
 
 STATUS_TAGS = {"met": "green", "on track": "green", "at risk": "yellow", "off track": "red", "no data": "grey",
                "not yet measurable": "grey"}
@@ -279,5 +279,5 @@ def team_view(council, team: str) -> dict:
                      if m.measure_id in team_values]
         if team in priority.teams or actions or measures:
             found.append({"priority": priority, "named": team in priority.teams, "actions": actions,
-                          "measures": [(m, measure_title(m.measure_id), b) for m, b in measures]})
+                          "measures": [(m, measure_title(m.measure_id), b, unit_of(m.measure_id)) for m, b in measures]})
     return {"plan": plan, "priorities": found}

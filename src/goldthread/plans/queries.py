@@ -61,7 +61,7 @@ def trajectory(measure: SuccessMeasure) -> Trajectory:
                       tuple(Point(dt.date.fromisoformat(d), v) for d, v in measure.milestones))
 
 
-def _unit(measure_id: str) -> str:
+def unit_of(measure_id: str) -> str:
     if measure_id.startswith(NATIONAL_PREFIX):
         from goldthread.core.national.indicators import INDICATORS
 
@@ -84,7 +84,7 @@ def measure_status(council, measure: SuccessMeasure, *, on: dt.date | None = Non
     points = series(council, measure.measure_id, on)
     path = trajectory(measure)
     result = assess(path, measure_polarity(measure.measure_id), points[-1] if points else None, today=today)
-    return MeasureStatus(measure, measure_title(measure.measure_id), _unit(measure.measure_id), path, points, result,
+    return MeasureStatus(measure, measure_title(measure.measure_id), unit_of(measure.measure_id), path, points, result,
                          owner_rag, disagreement(result.status, owner_rag))
 
 
