@@ -53,10 +53,6 @@ SUMMARY = "Visits are regular; the plan lacks contingency."
 # --------------------------------------------------------------------------- helpers
 
 
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    """The named users' passwords are never checked here: hash them quickly (before ``people`` makes them)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from goldthread.conftest import NORTHBY, PASSWORD, ROLE_USERS
 from goldthread.testing.browser import assert_accessible, assert_keyboard_reachable, visible_text
+from goldthread.testing.walk import Findings, banner, error_summary, follow, heading, sign_out, table
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,35 +23,6 @@ AUDITOR, MANAGER, PRACTITIONER = ROLE_USERS["auditor"], ROLE_USERS["manager"], R
 AUDIT_GROUP = "Practice quality (case audits)"
 THEME = "Drift and delay"
 
-# The rows of the table in <main> whose caption is (or, with a trailing "*", starts with) `caption`:
-# [{column header: cell text}], or null when there is no such table.
-_TABLE = """
-(caption) => {
-  const wanted = caption.endsWith('*') ? c => c.startsWith(caption.slice(0, -1)) : c => c === caption;
-  const table = [...document.querySelectorAll('main table')].find(
-    t => t.caption && wanted(t.caption.textContent.trim().replace(/\\s+/g, ' ')));
-  if (!table) return null;
-  const heads = [...table.tHead.rows[0].cells].map(c => c.innerText.trim());
-  return [...table.tBodies[0].rows].map(r => Object.fromEntries(
-    [...r.cells].map((c, i) => [heads[i], c.innerText.trim().replace(/\\s+/g, ' ')])));
-}
-"""
-# Every visible form control's name as a screen reader announces it in forms mode: its label, after the
-# legend of each fieldset around it. Two controls with the same name cannot be told apart.
-_FIELD_NAMES = """
-() => [...document.querySelectorAll('main input, main select, main textarea')]
-  .filter(e => e.type !== 'hidden' && e.offsetParent !== null)
-  .map(e => {
-    const label = [...(e.labels || [])].map(l => l.innerText.trim()).join(' ')
-      || e.getAttribute('aria-label') || '(no label)';
-    const legends = [];
-    for (let f = e.closest('fieldset'); f; f = f.parentElement.closest('fieldset')) {
-      const legend = f.querySelector(':scope > legend');
-      if (legend) legends.unshift(legend.innerText.trim());
-    }
-    return [...legends, label].join(' > ').replace(/\\s+/g, ' ');
-  })
-"""
 # The child's rows shown beside the audit form: [list heading, [[header, value]]].
 _CHILD_PANEL = """
 () => [...document.querySelectorAll('.govuk-grid-column-one-third h3')].map(h => {
@@ -64,10 +36,6 @@ _CHILD_PANEL = """
 """
 
 
-def follow(page, locator) -> None:
-    """Click a link or a form's button and wait until the page it leads to has loaded."""
-    with page.expect_navigation():
-        locator.click()
 
 
 def shown_as(value) -> str:
@@ -79,64 +47,14 @@ def shown_as(value) -> str:
     return str(value)
 
 
-def table(page, caption: str) -> list[dict[str, str]]:
-    rows = page.evaluate(_TABLE, caption)
-    assert rows is not None, f"No table captioned {caption!r} on {page.url}"
-    return rows
 
 
-def heading(page) -> str:
-    return visible_text(page, "h1")
 
 
-def banner(page) -> str:
-    """The notification banner's text (a success or error message after a form was sent)."""
-    return visible_text(page, ".govuk-notification-banner")
 
 
-def error_summary(page) -> list[str]:
-    return [" ".join(t.split()) for t in page.locator(".govuk-error-summary__list li").all_inner_texts()]
 
 
-class Findings:
-    """Accessibility and content problems found on the way. The walk goes on past them (so one run reports
-    them all), and the test fails at the end listing every one."""
-
-    def __init__(self, page):
-        self.page, self.problems = page, []
-
-    def expect(self, ok: bool, problem: str) -> None:
-        found = f"{self.page.url}\n  {problem}"
-        if not ok and found not in self.problems:
-            self.problems.append(found)
-
-    def review(self, h1: str) -> None:
-        """What every audit page must give everyone: the expected heading (the walk stops if not), no WCAG 2.2
-        A/AA violation (axe), "Error: " before the title when the form has errors, and form fields a screen
-        reader user can tell apart."""
-        page = self.page
-        assert heading(page) == h1, f"Expected the heading {h1!r} on {page.url}, found {heading(page)!r}"
-        try:
-            assert_accessible(page)
-        except AssertionError as violations:
-            self.problems.append(str(violations))
-        if page.locator(".govuk-error-summary").count():
-            self.expect(page.title().startswith("Error: "), f"shows errors but its title is {page.title()!r}")
-        names = page.evaluate(_FIELD_NAMES)
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        self.expect(not repeated, f"form fields on '{h1}' share an accessible name, so a screen reader user "
-                                  f"cannot tell them apart: {repeated}")
-
-    def assert_none(self) -> None:
-        if self.problems:
-            pytest.fail(f"{len(self.problems)} problem(s) on the audit pages:\n\n" + "\n\n".join(self.problems),
-                        pytrace=False)
-
-
-def sign_out(page) -> None:
-    follow(page, page.get_by_role("link", name=re.compile(r"^Sign out")))
-    follow(page, page.get_by_role("button", name="Sign out"))
-    assert heading(page) == "Sign in to goldthread"
 
 
 def to_case_audits(page) -> None:
@@ -166,7 +84,7 @@ def test_the_audit_loop_in_a_browser(page, log_in, browser_log, people, northby_
     from goldthread.portal import data as portal_data
 
     today = timezone.localdate()
-    found = Findings(page)
+    found = Findings(page, "the audit pages")
 
     # --- The auditor: the dashboard before, the tools, and a programme --------------------------------------
     log_in(AUDITOR, PASSWORD)

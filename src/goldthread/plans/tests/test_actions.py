@@ -35,10 +35,6 @@ from goldthread.plans.models import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    """The named users' passwords are never checked here: hash them cheaply."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 D = dt.date
 

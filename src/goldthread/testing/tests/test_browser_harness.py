@@ -33,10 +33,6 @@ def assert_govuk_css_applied(page):
     assert "arial" in page.evaluate("() => getComputedStyle(document.querySelector('h1')).fontFamily").lower()
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The live server runs in this process, so it hashes with this too; saves ~0.4 s per hash.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
