@@ -74,19 +74,32 @@ def parse_recommendations(text: str) -> list[tuple[str, str]]:
             continue
         match = re.match(r"^\(?([A-Za-z]{0,3}\d{1,3}[a-z]?|[a-z])[).:]\s+(.+)$", line)
         reference, body = (match.group(1), match.group(2)) if match else ("", line)
-        found.append((reference or f"R{len(found) + 1}", body.strip()))
-    return found
+        found.append((reference, body.strip()))
+    # An unnumbered line is R<its position>, or the next free R<n> when that is taken: references are unique.
+    taken, numbered = {r for r, _ in found if r}, []
+    for position, (reference, body) in enumerate(found, start=1):
+        if not reference:
+            while f"R{position}" in taken:
+                position += 1
+            reference = f"R{position}"
+            taken.add(reference)
+        numbered.append((reference, body))
+    return numbered
 
 
 @transaction.atomic
 def create_plan(council, *, title: str, vision: str, recommendations: str = "", source: str = "",
                 kind: str = Recommendation.OFSTED, user=None) -> Plan:
     """Start a plan, with the inspection's recommendations (or a notice's requirements) pasted one per line."""
-    _require({"title": title, "vision": vision}, {"title": "the plan's title", "vision": "the plan's vision"})
+    errors = {key: f"Enter {label}." for key, value, label in (("title", title, "the plan's title"),
+                                                                 ("vision", vision, "the plan's vision"))
+              if not value.strip()}
     parsed = parse_recommendations(recommendations)
     if parsed and not source.strip():
-        raise PlanError({"source": "Say where the recommendations come from, for example 'ILACS inspection "
-                                   "published 12 March 2026'."})
+        errors["source"] = "Say where the recommendations come from, for example 'ILACS inspection published " \
+                           "12 March 2026'."
+    if errors:
+        raise PlanError(errors)
     plan = Plan.objects.create(council=council, title=title.strip(), vision=vision.strip(), created_by=user)
     _revise(plan, plan, user, "Plan created")
     for reference, text in parsed:

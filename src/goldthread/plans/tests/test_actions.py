@@ -559,3 +559,14 @@ def test_add_comment_validation_and_storage(plan, priority, people):
     assert (made.plan, made.priority, made.action, made.author, made.author_name, made.speaking_for, made.text) == (
         plan, priority, None, people["viewer"], "vera", "Police", "Partners support this.")
     assert list(priority.comments.all()) == [made]
+
+
+def test_an_unnumbered_recommendation_never_takes_a_reference_already_used():
+    assert do.parse_recommendations("Hear children.\nR1: Visit children.\nPublish the plan.") == [
+        ("R2", "Hear children."), ("R1", "Visit children."), ("R3", "Publish the plan.")]
+
+
+def test_every_problem_with_a_new_plan_is_reported_at_once(northby):
+    errors = _errors(do.create_plan, northby, title=" ", vision="", recommendations="1. Visit children.", source="")
+    assert set(errors) == {"title", "vision", "source"}
+    assert not Plan.objects.exists()

@@ -125,15 +125,14 @@ def test_the_improvement_plan_in_a_browser(page, log_in, browser_log, people, no
     page.get_by_label("Title").fill("")
     page.get_by_label("The inspection's recommendations").fill(RECOMMENDATIONS)
     follow(page, page.get_by_role("button", name="Start the plan"))
-    assert error_summary(page) == ["Enter the plan's title.", "Enter the plan's vision."]
+    # Every problem at once: no title, no vision, and recommendations without saying where they come from.
+    assert error_summary(page) == ["Enter the plan's title.", "Enter the plan's vision.",
+                                   "Say where the recommendations come from, for example 'ILACS inspection "
+                                   "published 12 March 2026'."]
     found.review("Start the improvement plan")
     assert page.get_by_label("The inspection's recommendations").input_value() == RECOMMENDATIONS  # kept
     page.get_by_label("Title").fill(PLAN_TITLE)
     page.get_by_label("Vision").fill(VISION)
-    follow(page, page.get_by_role("button", name="Start the plan"))  # recommendations, but not where from
-    assert error_summary(page) == ["Say where the recommendations come from, for example 'ILACS inspection "
-                                   "published 12 March 2026'."]
-    found.review("Start the improvement plan")
     page.get_by_label("They are").select_option(label="Ofsted recommendations")
     page.get_by_label("From").fill(SOURCE)
     follow(page, page.get_by_role("button", name="Start the plan"))
