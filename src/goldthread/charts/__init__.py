@@ -96,13 +96,15 @@ def _empty(title: str, unit: str) -> Chart:
 
 
 def trend(points, *, title: str, unit: str, target: float | None = None, comparators: dict | None = None,
-          polarity: str | None = None) -> Chart:
-    """A line with point markers over extracts or years; a target and comparators as labelled rules."""
-    return _trend(tuple(map(tuple, points)), title, unit, target, tuple((comparators or {}).items()), polarity)
+          polarity: str | None = None, expected=None) -> Chart:
+    """A line with point markers over extracts or years; a target and comparators as labelled rules; and, with
+    ``expected`` (one value or None per point), the path an improvement plan expects, as a labelled dashed line."""
+    return _trend(tuple(map(tuple, points)), title, unit, target, tuple((comparators or {}).items()), polarity,
+                  tuple(expected) if expected is not None else None)
 
 
 @functools.lru_cache(maxsize=1024)
-def _trend(points, title, unit, target, comparator_items, polarity) -> Chart:
+def _trend(points, title, unit, target, comparator_items, polarity, expected=None) -> Chart:
     comparators = dict(comparator_items)
     values = [{"label": str(label), "order": i, "value": v} for i, (label, v) in enumerate(points)]
     present = [p for p in values if p["value"] is not None]
@@ -115,6 +117,13 @@ def _trend(points, title, unit, target, comparator_items, polarity) -> Chart:
     layers = [base.mark_line(color=BLUE, strokeWidth=3).encode(x=x, y=y),
               base.mark_point(color=BLUE, filled=True, size=60).encode(
                   x=x, y=y, tooltip=[alt.Tooltip("label:N"), alt.Tooltip("value:Q", format=".1f")])]
+    path = [{"label": str(label), "value": e} for (label, _), e in zip(points, expected or (), strict=False)
+            if e is not None]
+    if path:
+        line = alt.Chart(alt.Data(values=path))
+        layers.append(line.mark_line(color=GREY, strokeDash=[4, 3], strokeWidth=2).encode(x=x, y=y))
+        layers.append(alt.Chart(alt.Data(values=[{**path[-1], "name": "Expected path"}])).mark_text(
+            align="left", dx=6, dy=12, color=BLACK, fontSize=12).encode(x=x, y=y, text="name:N"))
     rules = dict(comparators or {})
     if target is not None:
         rules["Target"] = target
@@ -130,9 +139,17 @@ def _trend(points, title, unit, target, comparator_items, polarity) -> Chart:
                + (f" to {format_value(last['value'], unit)} in {last['label']}" if len(present) > 1 else "")
                + (f"; target {format_value(target, unit)}" if target is not None else "")
                + "".join(f"; {name} {format_value(level, unit)}" for name, level in (comparators or {}).items())
+               + (f"; expected on the plan's path: {format_value(path[-1]['value'], unit)} in {path[-1]['label']}"
+                  if path else "")
                + ".")
-    table = Table(["Date", title], [[p["label"], format_value(p["value"], unit)] for p in values],
-                  f"{title} at each date")
+    if path:
+        on_path = list(expected) + [None] * (len(values) - len(expected))
+        table = Table(["Date", title, "Expected"], [[p["label"], format_value(p["value"], unit),
+                                                     format_value(on_path[p["order"]], unit)] for p in values],
+                      f"{title} at each date, and what the plan expected")
+    else:
+        table = Table(["Date", title], [[p["label"], format_value(p["value"], unit)] for p in values],
+                      f"{title} at each date")
     return Chart(spec, caption, table)
 
 

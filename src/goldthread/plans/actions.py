@@ -118,7 +118,7 @@ def edit_plan(plan: Plan, *, title: str, vision: str, user=None) -> Plan:
 
 @transaction.atomic
 def add_recommendation(plan: Plan, *, kind: str, reference: str, text: str, source: str, user=None) -> Recommendation:
-    _require({"text": text, "reference": reference}, {"text": "the recommendation", "reference": "its reference"})
+    _require({"reference": reference, "text": text}, {"reference": "its reference", "text": "the recommendation"})
     if kind not in dict(Recommendation.KINDS):
         raise PlanError({"kind": "Choose what kind of recommendation it is."})
     made = Recommendation.objects.create(plan=plan, kind=kind, reference=reference.strip()[:20], text=text.strip(),
@@ -207,12 +207,13 @@ def add_success_measure(*, priority: Priority | None = None, action: PlanAction 
     elif polarity not in ("higher is better", "lower is better"):
         errors["measure_id"] = ("This measure has no better direction, so progress towards a target cannot be "
                                 "judged; choose another.")
-    for key, value, label in (("baseline_value", baseline_value, "the baseline value"),
-                              ("target_value", target_value, "the target value")):
-        if value is None:
-            errors[key] = f"Enter {label} as a number, for example 72.5."
+    # In the order the form asks for them, so the error summary reads down the page.
+    if baseline_value is None:
+        errors["baseline_value"] = "Enter the baseline value as a number, for example 72.5."
     if baseline_date is None:
         errors["baseline_date"] = "Enter the baseline's date, for example 31 3 2026."
+    if target_value is None:
+        errors["target_value"] = "Enter the target value as a number, for example 72.5."
     if target_date is None:
         errors["target_date"] = "Enter the target date, for example 31 3 2027."
     if not errors:

@@ -124,15 +124,12 @@ def last_board_meeting(council, before: dt.date) -> Visit | None:
 
 
 def trajectory_chart(status: MeasureStatus):
+    """The measure's values, its target, and the path the plan expects (from the baseline on)."""
     points = [(p.day.strftime("%b %Y"), p.value) for p in status.points]
     return charts.trend(points, title=status.title, unit=status.unit, target=status.measure.target_value,
-                        polarity=measure_polarity(status.measure.measure_id))
+                        polarity=measure_polarity(status.measure.measure_id),
+                        expected=[status.trajectory.expected(p.day) for p in status.points])
 
-
-def expected_table(status: MeasureStatus) -> list[tuple]:
-    """Each known value beside what the trajectory expected on its day."""
-    return [(p.day, p.value, status.trajectory.expected(p.day)) for p in status.points
-            if p.day >= status.trajectory.baseline.day]
 
 
 def audit_picture(council, teams: list[str]) -> dict:
@@ -171,7 +168,7 @@ def progress(council, priority: Priority, *, on: dt.date | None = None) -> dict:
         updates = updates.filter(written_at__lte=moment)
     since = timezone.make_aware(dt.datetime.combine(meeting.date, dt.time.max)) if meeting else None
     return {
-        "measures": [{**_measure_row(s), "chart": trajectory_chart(s), "expected": expected_table(s)}
+        "measures": [{**_measure_row(s), "chart": trajectory_chart(s)}
                      for s in statuses_for(council, priority, on=on)],
         "all_statuses": statuses, "actions": actions, "audits": audit_picture(council, priority.teams),
         "updates": list(updates[:30]), "comments": list(priority.comments.all()),
@@ -213,7 +210,7 @@ def _then(priority: Priority, moment: dt.datetime) -> dict:
 
 def action_page(council, action: PlanAction) -> dict:
     statuses = statuses_for(council, action)
-    return {"measures": [{**_measure_row(s), "chart": trajectory_chart(s), "expected": expected_table(s)}
+    return {"measures": [{**_measure_row(s), "chart": trajectory_chart(s)}
                          for s in statuses],
             "updates": list(action.updates.select_related("corrects")), "comments": list(action.comments.all()),
             "history": list(Revision.objects.filter(kind="planaction", object_id=action.pk).select_related("by")),

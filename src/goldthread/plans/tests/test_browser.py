@@ -155,7 +155,7 @@ def test_the_improvement_plan_in_a_browser(page, log_in, browser_log, people, no
         {"Recommendation": "2: Strengthen management oversight of children in need. "
                            f"Ofsted recommendation, {SOURCE}", "Answered by": "No action answers this"}]
     follow(page, page.get_by_role("button", name="Record it"))
-    assert error_summary(page) == ["Enter the recommendation.", "Enter its reference."]
+    assert error_summary(page) == ["Enter its reference.", "Enter the recommendation."]  # in the page's order
     found.review("Recommendations and requirements")
 
     # --- A priority with a phase and a lead ---------------------------------------------------------------
@@ -215,7 +215,7 @@ def test_the_improvement_plan_in_a_browser(page, log_in, browser_log, people, no
     follow(page, page.get_by_role("button", name="Add the measure"))
     assert error_summary(page) == [
         "Choose a measure.", "Enter the baseline value as a number, for example 72.5.",
-        "Enter the target value as a number, for example 72.5.", "Enter the baseline's date, for example 31 3 2026.",
+        "Enter the baseline's date, for example 31 3 2026.", "Enter the target value as a number, for example 72.5.",
         "Enter the target date, for example 31 3 2027."]
     found.review("Add a success measure")
     page.get_by_label("Start from a measure's latest value").select_option(label=MEASURE)

@@ -72,3 +72,17 @@ def test_values_print_the_same_everywhere():
     assert [charts.format_value(v, u) for v, u in [(81.44, "percent"), (1234, "count"), (67, "rate per 10,000"),
                                                   (16.54, "number"), (None, "percent")]] == \
         ["81.4%", "1,234", "67.0 per 10,000", "16.5", "–"]
+
+
+def test_trend_draws_the_expected_path_and_tabulates_it():
+    chart = charts.trend([("Mar 2026", 60.0), ("Apr 2026", 64.0), ("May 2026", 65.0)], title="Visits in time",
+                         unit="percent", target=80, expected=[None, 62.5, 65.0])
+    assert chart.caption == ("Visits in time: 60.0% in Mar 2026 to 65.0% in May 2026; target 80.0%; expected on "
+                             "the plan's path: 65.0% in May 2026.")
+    assert chart.table.headers == ["Date", "Visits in time", "Expected"]
+    assert chart.table.rows == [["Mar 2026", "60.0%", "–"], ["Apr 2026", "64.0%", "62.5%"],
+                                ["May 2026", "65.0%", "65.0%"]]
+    svg = chart.svg()
+    assert "Expected path" in svg  # named in the chart itself, not only by its dashes
+    plain = charts.trend([("Mar 2026", 60.0)], title="Visits in time", unit="percent")
+    assert plain.table.headers == ["Date", "Visits in time"] and "Expected path" not in plain.svg()
