@@ -153,14 +153,9 @@ def progress(council, priority: Priority, *, on: dt.date | None = None) -> dict:
     the audit picture for its teams, updates, comments, visits that looked at it, and what changed since the
     last board meeting. With ``on``, the plan and its measures as they stood then."""
     today = on or timezone.localdate()
-    statuses = statuses_for(council, priority, on=on)
-    actions = []
-    for action in priority.actions.select_related("owner").prefetch_related("recommendations", "measures"):
-        action_statuses = statuses_for(council, action, on=on)
-        actions.append({"action": action, "measures": [_measure_row(s) for s in action_statuses],
-                        "overdue": bool(action.due_date and action.due_date < today
-                                        and action.status != PlanAction.COMPLETE)})
-        statuses.extend(action_statuses)
+    actions = [{"action": action, "measures": [_measure_row(s) for s in statuses_for(council, action, on=on)],
+                "overdue": bool(action.due_date and action.due_date < today and action.status != PlanAction.COMPLETE)}
+               for action in priority.actions.select_related("owner").prefetch_related("recommendations", "measures")]
     meeting = last_board_meeting(council, today)
     moment = timezone.make_aware(dt.datetime.combine(on, dt.time.max)) if on else None
     updates = Update.objects.filter(Q(priority=priority) | Q(action__priority=priority)).select_related("action")
@@ -170,7 +165,7 @@ def progress(council, priority: Priority, *, on: dt.date | None = None) -> dict:
     return {
         "measures": [{**_measure_row(s), "chart": trajectory_chart(s)}
                      for s in statuses_for(council, priority, on=on)],
-        "all_statuses": statuses, "actions": actions, "audits": audit_picture(council, priority.teams),
+        "actions": actions, "audits": audit_picture(council, priority.teams),
         "updates": list(updates[:30]), "comments": list(priority.comments.all()),
         "visits": list(priority.visits.all()), "meeting": meeting, "on": on,
         "changes": _changes(priority, since, moment) if since else [],
@@ -181,20 +176,19 @@ def progress(council, priority: Priority, *, on: dt.date | None = None) -> dict:
 
 
 def _changes(priority: Priority, since: dt.datetime, until: dt.datetime | None) -> list[Revision]:
+    """Changes to the priority, its actions and their success measures after ``since`` (up to ``until``)."""
     action_ids = set(priority.actions.values_list("pk", flat=True))
-    measure_ids = set(priority.measures.values_list("pk", flat=True)) | set(
-        priority.plan.revisions.filter(kind="successmeasure").values_list("object_id", flat=True))
-    found = []
-    for revision in changes_since(priority.plan, since):
-        if until and revision.at > until:
-            continue
-        if (revision.kind == "priority" and revision.object_id == priority.pk) or \
-                (revision.kind == "planaction" and revision.object_id in action_ids) or \
-                (revision.kind == "successmeasure" and revision.snapshot.get("priority") == priority.pk) or \
-                (revision.kind == "successmeasure" and revision.snapshot.get("action") in action_ids
-                 and revision.object_id in measure_ids):
-            found.append(revision)
-    return found
+
+    def about_this_priority(revision: Revision) -> bool:
+        if revision.kind == "priority":
+            return revision.object_id == priority.pk
+        if revision.kind == "planaction":
+            return revision.object_id in action_ids
+        if revision.kind == "successmeasure":
+            return revision.snapshot.get("priority") == priority.pk or revision.snapshot.get("action") in action_ids
+        return False
+
+    return [r for r in changes_since(priority.plan, since) if (until is None or r.at <= until) and about_this_priority(r)]
 
 
 def _then(priority: Priority, moment: dt.datetime) -> dict:
