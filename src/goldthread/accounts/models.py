@@ -27,6 +27,11 @@ ROLE_DESCRIPTIONS = {
 }
 
 
+def display_name(user) -> str:
+    """How a person is named on pages, records and exports: their full name, else their username."""
+    return user.get_full_name() or user.get_username()
+
+
 class Membership(models.Model):
     """A person's role in one council. A DfE adviser or regional analyst may have several."""
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from goldthread.accounts.models import display_name
 from goldthread.core.audits import SHIPPED_TOOLS, audit_measure_ids, validate_definition
 from goldthread.core.audits.sampling import SamplingPlan, candidates, new_seed
 from goldthread.core.audits.tools import GRADES
@@ -67,7 +68,7 @@ def ensure_shipped_tools(council, user=None) -> list[AuditTool]:
     return made
 
 
-def _version_in_use(version: AuditToolVersion) -> bool:
+def version_in_use(version: AuditToolVersion) -> bool:
     return Audit.objects.filter(tool_version=version).exists() or \
         Programme.objects.filter(tool_version=version).exists()
 
@@ -84,7 +85,7 @@ def save_tool(tool: AuditTool, definition: dict, user, note: str = "") -> AuditT
     definition = {**definition, "name": tool.name, "kind": tool.kind, "theme": tool.theme}
     if current is not None and current.definition == definition:
         return current
-    if current is not None and not _version_in_use(current):
+    if current is not None and not version_in_use(current):
         current.definition, current.change_note, current.created_by = definition, note[:300], user
         current.save(update_fields=["definition", "change_note", "created_by"])
         return current
@@ -245,7 +246,7 @@ def add_contribution(audit: Audit, user, *, role: str, text: str) -> Contributio
         raise AuditError({"text": "Write your reflection."})
     if role not in dict(Contribution.ROLES):
         raise AuditError({"role": "Choose the role you contribute in."})
-    name = user.get_full_name() or user.get_username()
+    name = display_name(user)
     return Contribution.objects.create(audit=audit, author=user, author_name=name, role=role, text=text.strip())
 
 
@@ -321,7 +322,7 @@ def add_action(audit: Audit, *, kind: str, description: str, owner, due_date: dt
         raise AuditError(errors)
     action = AuditAction.objects.create(
         audit=audit, council=audit.council, kind=kind, description=description.strip(), owner=owner,
-        owner_name=owner.get_full_name() or owner.get_username(), due_date=due_date, priority=priority,
+        owner_name=display_name(owner), due_date=due_date, priority=priority,
         created_by=user)
     recompute_audit_measures(audit.council)
     return action

@@ -17,6 +17,7 @@ from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from goldthread.accounts.models import display_name
 from goldthread.core.audits.tools import GRADE_LABELS, GRADES, good_or_better
 
 from .models import Audit, AuditAction, AuditToolVersion, Contribution
@@ -32,9 +33,7 @@ NOT_GRADED, NO_GRADE, NOT_MODERATED = "Not graded", "No grade", "Not moderated"
 
 
 def _person(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
+    return display_name(user) if user is not None else ""
 
 
 def _grade(grade: str | None, blank: str = NO_GRADE) -> str:

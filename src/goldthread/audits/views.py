@@ -13,6 +13,7 @@ from goldthread.accounts.access import AGGREGATES, AUDIT, CHILD_LEVEL, council_v
 from goldthread.accounts.models import Role
 from goldthread.core.audits.sampling import METHODS, RISK_FACTORS, STRATA
 from goldthread.core.audits.tools import GRADES, grade_label
+from goldthread.extracts.queries import latest_extract
 from goldthread.portal.formdata import council_people, date_from, person_in
 
 from . import actions as do
@@ -99,7 +100,7 @@ def tool(request, tool_id: int, *, access):
             return redirect("audits:tool", la=access.council.ons_code, tool_id=found.pk)
     return render(request, "audits/tool.html", _context(
         access, tool=found, current=current, sections=sections, errors=errors,
-        versions=found.versions.all(), used=do._version_in_use(current)))
+        versions=found.versions.all(), used=do.version_in_use(current)))
 
 
 # --------------------------------------------------------------------------- programmes
@@ -143,7 +144,7 @@ def new_programme(request, *, access):
                 return redirect("audits:programme", la=access.council.ons_code, programme_id=made.pk)
     return render(request, "audits/new_programme.html", _context(
         access, tools=tools_, values=values, errors=errors, methods=METHODS, strata=list(STRATA),
-        risk_factors=RISK_FACTORS.values(), latest=do.latest_extract(access.council)))
+        risk_factors=RISK_FACTORS.values(), latest=latest_extract(access.council)))
 
 
 @council_view(CHILD_LEVEL)

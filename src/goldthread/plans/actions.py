@@ -11,6 +11,7 @@ import datetime as dt
 from django.db import transaction
 from django.forms.models import model_to_dict
 
+from goldthread.accounts.models import display_name
 from goldthread.core.measures import REGISTRY
 from goldthread.core.national.indicators import INDICATORS
 from goldthread.core.plan.status import Point, Trajectory, assess
@@ -255,7 +256,7 @@ def post_update(*, priority: Priority | None = None, action: PlanAction | None =
     if errors:
         raise PlanError(errors)
     return Update.objects.create(priority=priority, action=action, author=user,
-                                 author_name=user.get_full_name() or user.get_username(), rag=rag,
+                                 author_name=display_name(user), rag=rag,
                                  narrative=narrative.strip(), evidence=evidence.strip(), corrects=corrects)
 
 
@@ -264,7 +265,7 @@ def add_comment(plan: Plan, *, text: str, speaking_for: str = "", priority: Prio
     if not text.strip():
         raise PlanError({"text": "Write your comment."})
     return Comment.objects.create(plan=plan, priority=priority, action=action, author=user,
-                                  author_name=user.get_full_name() or user.get_username(),
+                                  author_name=display_name(user),
                                   speaking_for=speaking_for.strip()[:200], text=text.strip())
 
 

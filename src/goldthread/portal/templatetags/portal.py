@@ -1,6 +1,7 @@
 from django import template
 
 from goldthread.accounts.access import CAPABILITIES
+from goldthread.accounts.models import display_name
 from goldthread.charts import format_value
 
 register = template.Library()
@@ -26,4 +27,4 @@ def person(user, default: str = "") -> str:
     """A person's full name, else their username; ``default`` when there is nobody."""
     if user is None:
         return default
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
