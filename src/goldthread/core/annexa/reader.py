@@ -5,28 +5,38 @@ each list by its sheet (or file) name or, failing that, by its headers; finds th
 title or note rows; matches headers however the export spelled them; and returns one canonical typed
 table per list with a list of validation issues. Nothing here imports Django.
 
-Spreadsheets are parsed with calamine (the engine pandas uses for them); we call it directly so that
-row numbers stay exactly those the user sees in Excel.
+Reading has two steps. ``read_sheets`` opens the file (goldthread.core.annexa.files) and turns each sheet
+that looks like a list into a typed table with its row-level issues: it touches the file's bytes, so for files
+from users it runs in the limited reading process, and for a large file two such processes each read half
+the sheets. ``assemble`` then works only on what they found: it decides which sheet is which list, proposes
+the extract date when none was given (goldthread.core.annexa.dates) and checks rows against it.
+``read_annex_a`` does both, here.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
-import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import python_calamine
 
 from .._gc import gc_paused
 from . import spec as S
 from .codes import normalise_text
+from .dates import DateProposal, date_saved, propose_extract_date
+from .files import (  # noqa: F401 (the reader's public names, as before the split)
+    ACCEPTED,
+    MAX_COMPRESSION_RATIO,
+    MAX_UNCOMPRESSED_BYTES,
+    MAX_ZIP_MEMBERS,
+    Progress,
+    RawSheet,
+    open_sheets,
+    sniff,
+)
 from .issues import ERROR, WARNING, Issue, UnreadableFile
 from .values import (
     code_parser,
@@ -39,15 +49,7 @@ from .values import (
     parse_text,
 )
 
-MAX_UNCOMPRESSED_BYTES = 1024**3  # a large council's Annex A is ~100 MB unzipped
-MAX_COMPRESSION_RATIO = 200
-MAX_ZIP_MEMBERS = 5000
 HEADER_SEARCH_ROWS = 25
-
-ACCEPTED = ("an Excel workbook (.xlsx or .xls), an OpenDocument spreadsheet (.ods), "
-            "or a folder or .zip of CSV files, one per list")
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -61,6 +63,7 @@ class AnnexA:
     issues: list[Issue]
     found: dict[int, str] = field(default_factory=dict)  # list number -> sheet or file it came from
     rows_rejected: dict[int, int] = field(default_factory=dict)
+    date_proposal: DateProposal | None = None  # how the extract date was proposed, when none was given
 
     def table(self, number: int) -> pd.DataFrame:
         return self.tables[number]
@@ -76,155 +79,6 @@ class AnnexA:
     @property
     def warnings(self) -> list[Issue]:
         return [i for i in self.issues if i.severity == WARNING]
-
-
-@dataclass
-class RawSheet:
-    name: str  # sheet name, or file name for CSVs
-    rows: list[list]
-    from_name: bool = False  # whether the list was identified by its name
-
-
-# --------------------------------------------------------------------------- opening files
-
-
-def _check_zip(zf: zipfile.ZipFile, name: str) -> None:
-    infos = zf.infolist()
-    if len(infos) > MAX_ZIP_MEMBERS:
-        raise UnreadableFile(f"{name} holds {len(infos):,} files inside it, far more than a spreadsheet does, "
-                             "so it was not opened.")
-    total = 0
-    for info in infos:
-        total += info.file_size
-        if info.file_size > 10 * 1024**2 and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
-            raise UnreadableFile(f"{name} expands to far more than its size when unzipped (it looks like a "
-                                 "'zip bomb'), so it was not opened; an Annex A file is not compressed like that.")
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise UnreadableFile(f"{name} expands to {total / 1024**3:.1f} GB when unzipped, more than the 1 GB "
-                             "goldthread accepts, so it was not opened.")
-
-
-def _kind(path: Path) -> str:
-    if path.is_dir():
-        return "dir"
-    if not path.exists():
-        raise UnreadableFile(f"{path.name} does not exist.")
-    with path.open("rb") as fh:
-        head = fh.read(4096)
-    if not head:
-        raise UnreadableFile(f"{path.name} is empty, with no content at all; expected {ACCEPTED}.")
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                _check_zip(zf, path.name)
-                names = set(zf.namelist())
-        except zipfile.BadZipFile:
-            raise UnreadableFile(f"{path.name} is damaged (it starts like an .xlsx or zip file but cannot be "
-                                 "opened), so save a fresh copy from Excel and upload that.") from None
-        if "[Content_Types].xml" in names:
-            return "workbook"
-        if "mimetype" in names or "content.xml" in names:
-            return "workbook"
-        return "zip"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        with path.open("rb") as fh:
-            blob = fh.read(2 * 1024**2)
-        if "EncryptedPackage".encode("utf-16-le") in blob or "EncryptionInfo".encode("utf-16-le") in blob:
-            raise UnreadableFile(f"{path.name} is password-protected, so it cannot be read: remove the password "
-                                 "in Excel (File > Info > Protect Workbook > Encrypt with Password), save, and "
-                                 "upload that copy.")
-        return "workbook"
-    lowered = head.lstrip().lower()
-    if lowered.startswith((b"<!doctype html", b"<html", b"<table")):
-        raise UnreadableFile(f"{path.name} is a web page (HTML) saved with a spreadsheet name, which goldthread "
-                             "cannot read: open it in Excel and save it as an Excel workbook (.xlsx).")
-    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
-    if b"\x00" in head and not utf16:
-        raise UnreadableFile(f"{path.name} is not a spreadsheet: expected {ACCEPTED}.")
-    if path.suffix.lower() in (".csv", ".txt", ".tsv"):
-        return "csv"
-    raise UnreadableFile(f"{path.name} is not a spreadsheet: expected {ACCEPTED}.")
-
-
-def _unreadable_workbook(path: Path, exc: Exception) -> UnreadableFile:
-    if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-        return UnreadableFile(f"{path.name} is password-protected, so it cannot be read: remove the password in "
-                              "Excel and upload that copy.")
-    return UnreadableFile(f"{path.name} could not be read as a spreadsheet because it is damaged or in another "
-                          f"format; expected {ACCEPTED}.")
-
-
-def _read_workbook(path: Path, progress: Progress | None = None) -> list[RawSheet]:
-    # calamine raises several exception types of its own for damaged files; only its calls are guarded.
-    try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        metas = [m for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
-    except Exception as exc:
-        raise _unreadable_workbook(path, exc) from None
-    sheets = []
-    for step, meta in enumerate(metas, start=1):
-        if progress:
-            progress("reading sheets", step, len(metas))
-        try:
-            rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise _unreadable_workbook(path, exc) from None
-        sheets.append(RawSheet(meta.name, rows))
-    return sheets
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text" export
-        return data.decode("utf-16")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
-
-
-def _csv_rows(name: str, data: bytes) -> RawSheet:
-    text = _decode(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    width = max((len(r) for r in rows), default=0)
-    return RawSheet(name, [r + [""] * (width - len(r)) for r in rows])
-
-
-def _read_csvs(path: Path, kind: str) -> list[RawSheet]:
-    sheets = []
-    if kind == "dir":
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".txt", ".tsv"))
-        if not files:
-            raise UnreadableFile(f"The folder {path.name} has no CSV files in it: expected one CSV file per "
-                                 "Annex A list (for example 'List 1.csv').")
-        for file in files:
-            sheets.append(_csv_rows(file.name, file.read_bytes()))
-        return sheets
-    with zipfile.ZipFile(path) as zf:
-        members = [i for i in zf.infolist()
-                   if not i.is_dir() and Path(i.filename).suffix.lower() in (".csv", ".txt", ".tsv")
-                   and not Path(i.filename).name.startswith(("._", "~$"))]
-        if not members:
-            raise UnreadableFile(f"{path.name} is a zip file with no CSV files in it: expected {ACCEPTED}.")
-        for info in members:
-            sheets.append(_csv_rows(Path(info.filename).name, zf.read(info)))
-    return sheets
-
-
-def open_sheets(path: Path, progress: Progress | None = None) -> list[RawSheet]:
-    """Every sheet (or CSV file) in the upload, as rows of raw cell values."""
-    kind = _kind(path)
-    if kind == "workbook":
-        return _read_workbook(path, progress)
-    if kind == "csv":
-        return [_csv_rows(path.name, path.read_bytes())]
-    return _read_csvs(path, kind)
 
 
 # --------------------------------------------------------------------------- finding lists and headers
@@ -298,7 +152,9 @@ _DTYPES = {S.INT: "Int64", S.AGE: "Int64", S.BOOL: "boolean"}
 
 
 @dataclass
-class _Parsed:
+class ParsedList:
+    """One list read from one sheet: its typed table and what was found wrong in its rows."""
+
     spec: S.ListSpec
     sheet: str
     table: pd.DataFrame
@@ -317,7 +173,7 @@ def _display(raw: object) -> str:
     return str(raw).strip()
 
 
-def _build_table(raw: RawSheet, spec: S.ListSpec, header_index: int, matched: dict[int, S.Column]) -> _Parsed:
+def _build_table(raw: RawSheet, spec: S.ListSpec, header_index: int, matched: dict[int, S.Column]) -> ParsedList:
     rows = raw.rows[header_index + 1:]
     header_cells = raw.rows[header_index]
     width = len(header_cells)
@@ -398,7 +254,7 @@ def _build_table(raw: RawSheet, spec: S.ListSpec, header_index: int, matched: di
         frame["extra"] = np.full(int(usable.sum()), None, dtype=object)
     table = pd.DataFrame(frame)
     table.index = pd.RangeIndex(len(table))
-    return _Parsed(spec, raw.name, table, headers, issues, int(error_rows.sum()))
+    return ParsedList(spec, raw.name, table, headers, issues, int(error_rows.sum()))
 
 
 def _is_blank_header(cell: object) -> bool:
@@ -419,7 +275,7 @@ def empty_table(spec: S.ListSpec) -> pd.DataFrame:
 # --------------------------------------------------------------------------- cross-field checks
 
 
-def _row_checks(parsed: _Parsed, extract_date: dt.date) -> list[Issue]:
+def _row_checks(parsed: ParsedList, extract_date: dt.date) -> list[Issue]:
     spec, table, headers = parsed.spec, parsed.table, parsed.headers
     issues: list[Issue] = []
     if table.empty:
@@ -470,111 +326,143 @@ def _row_checks(parsed: _Parsed, extract_date: dt.date) -> list[Issue]:
     return issues
 
 
-def _infer_extract_date(parsed: list[_Parsed]) -> dt.date | None:
-    """The latest date anywhere in the file (ignoring dates after today): an extract holds nothing later
-    than the day it was taken, and its last-seen and review dates run right up to that day."""
-    today = np.datetime64(dt.date.today(), "ns")
-    latest = None
-    for p in parsed:
-        for col in p.spec.columns:
-            if col.kind == S.DATE and col.name in p.headers:
-                values = p.table[col.name].to_numpy()
-                values = values[~np.isnat(values) & (values <= today)]
-                if len(values):
-                    candidate = values.max()
-                    latest = candidate if latest is None or candidate > latest else latest
-    return pd.Timestamp(latest).date() if latest is not None else None
+# --------------------------------------------------------------------------- reading sheets
 
 
-# --------------------------------------------------------------------------- entry point
+@dataclass
+class Candidate:
+    """A sheet that looked like a list, as a reader found it."""
+
+    index: int  # the sheet's position in the file
+    sheet: str
+    number: int
+    has_header: bool
+    issues: list[Issue]  # about the sheet as a whole: no header row, a missing column, extra columns
+    parsed: ParsedList | None  # None without a header row or without a required column
 
 
-def read_annex_a(path: str | Path, *, extract_date: dt.date | None = None,
-                 progress: Progress | None = None, display_name: str | None = None) -> AnnexA:
-    """Read an Annex A file or folder. Raises UnreadableFile with one sentence when it cannot be read."""
-    with gc_paused():
-        return _read_annex_a(Path(path), extract_date, progress, display_name)
+@dataclass
+class SheetsFound:
+    """What one reader found in the sheets it read (all of them, or its share)."""
+
+    candidates: list[Candidate]
+    unrecognised: list[tuple[int, Issue]]  # (sheet index, issue) for sheets that are no list
+    saved: dt.date | None = None  # when the workbook was saved, from its properties (the first reader's)
 
 
-def _read_annex_a(path: Path, extract_date: dt.date | None, progress: Progress | None,
-                  display_name: str | None) -> AnnexA:
+def read_sheets(path: str | Path, *, progress: Progress | None = None, share: tuple[int, int] | None = None,
+                display_name: str | None = None) -> SheetsFound:
+    """Open the file and read every sheet that looks like a list (or, with ``share=(k, n)``, the k-th of n
+    readers' share of them) into a typed table. Raises UnreadableFile with one sentence."""
+    path = Path(path)
     name = display_name or path.name
-    try:
-        raw_sheets = open_sheets(path, progress)
-    except UnreadableFile as exc:
-        if display_name:
-            raise UnreadableFile(str(exc).replace(path.name, display_name, 1)) from None
-        raise
-    except OSError as exc:
-        raise UnreadableFile(f"{name} could not be opened: {exc.strerror or exc}.") from None
-    issues: list[Issue] = []
-    assigned: dict[int, tuple[RawSheet, int, dict[int, S.Column]]] = {}
-    for step, raw in enumerate(raw_sheets, start=1):
-        if progress:
-            progress("finding lists", step, len(raw_sheets))
-        if not any(any(c not in ("", None) for c in r) for r in raw.rows[:HEADER_SEARCH_ROWS]):
-            continue
-        number = list_from_name(raw.name) or _list_from_headers(raw.rows)
-        if number is None:
-            issues.append(Issue(WARNING, "unrecognised_sheet",
-                                f"'{raw.name}' was not recognised as an Annex A list, so it was not read.",
-                                sheet=raw.name, expected="a sheet named like 'List 1' or with Annex A headers"))
-            continue
-        spec = S.BY_NUMBER[number]
-        header = _best_header(raw.rows, spec)
-        if header is None:
-            issues.append(Issue(ERROR, "no_header",
-                                f"No header row for {spec.label} was found in the first {HEADER_SEARCH_ROWS} rows, so "
-                                "the list was not read.", number, raw.name,
-                                expected=f"a header row with columns such as '{spec.columns[0].header}'"))
-            continue
-        if number in assigned:
-            issues.append(Issue(WARNING, "duplicate_list",
-                                f"'{raw.name}' also looks like {spec.label}; only '{assigned[number][0].name}' was read.",
-                                number, raw.name))
-            continue
-        assigned[number] = (raw, *header)
+    with gc_paused():
+        try:
+            raw_sheets = open_sheets(path, progress, share)
+        except UnreadableFile as exc:
+            if display_name:
+                raise UnreadableFile(str(exc).replace(path.name, display_name, 1)) from None
+            raise
+        except OSError as exc:
+            raise UnreadableFile(f"{name} could not be opened: {exc.strerror or exc}.") from None
+        found = SheetsFound([], [], date_saved(path) if path.is_file() and (share is None or share[0] == 0) else None)
+        for step, (index, raw) in enumerate(raw_sheets, start=1):
+            if progress:
+                progress("finding lists", step, len(raw_sheets))
+            if not any(any(c not in ("", None) for c in r) for r in raw.rows[:HEADER_SEARCH_ROWS]):
+                continue
+            number = list_from_name(raw.name) or _list_from_headers(raw.rows)
+            if number is None:
+                found.unrecognised.append((index, Issue(
+                    WARNING, "unrecognised_sheet", f"'{raw.name}' was not recognised as an Annex A list, so it was "
+                    "not read.", sheet=raw.name, expected="a sheet named like 'List 1' or with Annex A headers")))
+                continue
+            found.candidates.append(_read_list(index, raw, number))
+        return found
+
+
+def _read_list(index: int, raw: RawSheet, number: int) -> Candidate:
+    spec = S.BY_NUMBER[number]
+    header = _best_header(raw.rows, spec)
+    if header is None:
+        return Candidate(index, raw.name, number, False, [Issue(
+            ERROR, "no_header", f"No header row for {spec.label} was found in the first {HEADER_SEARCH_ROWS} rows, "
+            "so the list was not read.", number, raw.name,
+            expected=f"a header row with columns such as '{spec.columns[0].header}'")], None)
+    header_index, matched = header
+    missing_required = [c for c in spec.columns if c.required and c not in matched.values()]
+    if missing_required:
+        return Candidate(index, raw.name, number, True, [Issue(
+            ERROR, "missing_column", f"{spec.label} has no '{missing_required[0].header}' column, so the list "
+            "cannot be used.", number, raw.name, header_index + 1, missing_required[0].header,
+            expected=f"a column headed '{missing_required[0].header}'")], None)
+    parsed = _build_table(raw, spec, header_index, matched)
+    issues = []
+    missing = [c.header for c in spec.columns if c not in matched.values()]
+    if missing:
+        issues.append(Issue(WARNING, "missing_column",
+                            f"{spec.label} has no column for: {'; '.join(missing)}. Measures that need "
+                            f"{'it' if len(missing) == 1 else 'them'} will be blank.",
+                            number, raw.name, header_index + 1))
+    header_cells = raw.rows[header_index]
+    extra = [str(header_cells[p]).strip() for p in range(len(header_cells))
+             if p not in matched and not _is_blank_header(header_cells[p])]
+    if extra:
+        issues.append(Issue(WARNING, "extra_columns",
+                            f"{spec.label} has {len(extra)} column{'s' if len(extra) > 1 else ''} goldthread "
+                            f"does not use ({', '.join(repr(e) for e in extra)}); kept aside with each row.",
+                            number, raw.name, header_index + 1))
+    return Candidate(index, raw.name, number, True, issues, parsed)
+
+
+# --------------------------------------------------------------------------- assembling Annex A
+
+
+def assemble(found: list[SheetsFound], *, name: str, extract_date: dt.date | None = None,
+             today: dt.date | None = None) -> AnnexA:
+    """Annex A from what the readers found: the first sheet (in the file's order) that looks like each list is
+    that list; the extract date is ``extract_date`` or proposed from the file; rows are checked against it.
+    Raises UnreadableFile when no list can be used."""
+    with gc_paused():
+        return _assemble(found, name, extract_date, today or dt.date.today())
+
+
+def _assemble(found: list[SheetsFound], name: str, extract_date: dt.date | None, today: dt.date) -> AnnexA:
+    candidates = sorted((c for f in found for c in f.candidates), key=lambda c: c.index)
+    by_sheet: list[tuple[int, Issue]] = [item for f in found for item in f.unrecognised]
+    assigned: dict[int, Candidate] = {}
+    for candidate in candidates:
+        if not candidate.has_header:
+            by_sheet.extend((candidate.index, issue) for issue in candidate.issues)
+        elif candidate.number in assigned:
+            spec = S.BY_NUMBER[candidate.number]
+            by_sheet.append((candidate.index, Issue(
+                WARNING, "duplicate_list", f"'{candidate.sheet}' also looks like {spec.label}; only "
+                f"'{assigned[candidate.number].sheet}' was read.", candidate.number, candidate.sheet)))
+        else:
+            assigned[candidate.number] = candidate
+    issues = [issue for _, issue in sorted(by_sheet, key=lambda item: item[0])]
     if not assigned:
         if any(i.kind == "no_header" for i in issues):
             raise UnreadableFile(f"{name} has sheets named like Annex A lists but no recognisable header row in "
                                  "any of them: expected a row of column names such as 'Child Unique ID'.")
         raise UnreadableFile(f"No Annex A list was found in {name}: expected sheets (or CSV files) named like "
                              "'List 1' to 'List 11', or with Annex A headers such as 'Child Unique ID'.")
-
-    parsed: list[_Parsed] = []
-    for step, (number, (raw, header_index, matched)) in enumerate(sorted(assigned.items()), start=1):
-        if progress:
-            progress("reading lists", step, len(assigned))
-        spec = S.BY_NUMBER[number]
-        missing_required = [c for c in spec.columns if c.required and c not in matched.values()]
-        if missing_required:
-            issues.append(Issue(ERROR, "missing_column",
-                                f"{spec.label} has no '{missing_required[0].header}' column, so the list cannot "
-                                "be used.", number, raw.name, header_index + 1, missing_required[0].header,
-                                expected=f"a column headed '{missing_required[0].header}'"))
-            continue
-        result = _build_table(raw, spec, header_index, matched)
-        missing = [c.header for c in spec.columns if c not in matched.values()]
-        if missing:
-            issues.append(Issue(WARNING, "missing_column",
-                                f"{spec.label} has no column for: {'; '.join(missing)}. Measures that need "
-                                f"{'it' if len(missing) == 1 else 'them'} will be blank.",
-                                number, raw.name, header_index + 1))
-        extra = [str(raw.rows[header_index][p]).strip() for p in range(len(raw.rows[header_index]))
-                 if p not in matched and not _is_blank_header(raw.rows[header_index][p])]
-        if extra:
-            issues.append(Issue(WARNING, "extra_columns",
-                                f"{spec.label} has {len(extra)} column{'s' if len(extra) > 1 else ''} goldthread "
-                                f"does not use ({', '.join(repr(e) for e in extra)}); kept aside with each row.",
-                                number, raw.name, header_index + 1))
-        parsed.append(result)
+    parsed: list[ParsedList] = []
+    for _, candidate in sorted(assigned.items()):
+        issues.extend(candidate.issues)
+        if candidate.parsed is not None:
+            parsed.append(candidate.parsed)
 
     inferred = extract_date is None
+    proposal = None
     if extract_date is None:
-        extract_date = _infer_extract_date(parsed)
-        if extract_date is None:
+        saved = next((f.saved for f in found if f.saved is not None), None)
+        proposal = propose_extract_date(parsed, name, saved, today)
+        if proposal is None:
             raise UnreadableFile(f"{name} has Annex A lists but no usable rows in any of them, so there is "
                                  "nothing to import.")
+        extract_date = proposal.date
     tables: dict[int, pd.DataFrame] = {}
     rejected: dict[int, int] = {}
     for p in parsed:
@@ -591,5 +479,21 @@ def _read_annex_a(path: Path, extract_date: dt.date | None, progress: Progress |
         raise UnreadableFile(f"{name} has Annex A lists but no usable rows in any of them, so there is nothing "
                              "to import.")
     issues.sort(key=lambda i: (i.list_number or 0, i.row or 0))
-    return AnnexA(name, extract_date, inferred, tables, issues,
-                  {p.spec.number: p.sheet for p in parsed}, rejected)
+    return AnnexA(name, extract_date, inferred, tables, issues, {p.spec.number: p.sheet for p in parsed}, rejected,
+                  proposal)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def read_annex_a(path: str | Path, *, extract_date: dt.date | None = None,
+                 progress: Progress | None = None, display_name: str | None = None,
+                 today: dt.date | None = None) -> AnnexA:
+    """Read an Annex A file or folder. Raises UnreadableFile with one sentence when it cannot be read.
+
+    Without ``extract_date``, one is proposed from the file (``AnnexA.date_proposal`` says how) and the rows
+    are checked against it; the person importing the file confirms or corrects it. This runs in whatever
+    process calls it: for files from users, call ``goldthread.core.annexa.transfer.read_annex_a_safely``."""
+    path = Path(path)
+    found = read_sheets(path, progress=progress, display_name=display_name)
+    return assemble([found], name=display_name or path.name, extract_date=extract_date, today=today)

@@ -49,7 +49,7 @@ class Column:
             ID: "an identifier",
             TEXT: "text",
             DATE: "a date (dd/mm/yyyy)",
-            INT: "a whole number, 0 or more",
+            INT: "a whole number from 0 to 2,147,483,647",
             AGE: "an age in whole years, 0 to 25",
             BOOL: "Yes, No or Unknown",
             CODE: self.codes.expected() if self.codes else "a code",

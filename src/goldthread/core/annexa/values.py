@@ -114,6 +114,11 @@ def parse_bool(raw: object) -> tuple[bool | None, bool]:
     return None, False
 
 
+# The largest whole number a count can hold (the databases' integer): anything larger is a typing error, and
+# would not fit a column of counts.
+MAX_WHOLE_NUMBER = 2_147_483_647
+
+
 def parse_int(raw: object) -> tuple[int | None, bool]:
     if is_blank(raw):
         return None, True
@@ -126,7 +131,7 @@ def parse_int(raw: object) -> tuple[int | None, bool]:
         if not _NUMBER.match(text):
             return None, False
         value = float(text)
-    if value < 0 or not value.is_integer():
+    if value < 0 or not value.is_integer() or value > MAX_WHOLE_NUMBER:
         return None, False
     return int(value), True
 

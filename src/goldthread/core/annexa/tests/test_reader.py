@@ -29,6 +29,7 @@ from odf.table import Table, TableCell, TableRow
 from odf.text import P
 
 from goldthread.core.annexa import spec as S
+from goldthread.core.annexa.dates import date_in_name, date_saved, supported_latest_date
 from goldthread.core.annexa.issues import ERROR, WARNING, Issue, UnreadableFile
 from goldthread.core.annexa.reader import MAX_ZIP_MEMBERS, AnnexA, read_annex_a
 
@@ -1017,12 +1018,18 @@ def test_sample_canonical_values(sample, sample_cells):
     assert column_values(sample, 11, "children_placed")[:2] == [1, 2]
 
 
-def test_sample_extract_date_is_inferred(sample, sample_cells):
-    latest = max(v for rows in sample_cells.values() for r in rows for v in r
-                 if isinstance(v, dt.date) and v <= dt.date.today())
-    latest = latest.date() if isinstance(latest, dt.datetime) else latest
+def test_sample_extract_date_is_proposed_leaving_out_its_stray_latest_dates(sample, sample_cells):
+    dates = sorted({(v.date() if isinstance(v, dt.datetime) else v) for rows in sample_cells.values() for r in rows
+                    for v in r if isinstance(v, dt.date)})
+    assert dates[-1] == D(2021, 3, 15)  # the latest date in the file, on one row
     assert sample.extract_date_inferred is True
-    assert sample.extract_date == latest
+    assert sample.extract_date == D(2021, 3, 2)
+    proposal = sample.date_proposal
+    assert (proposal.basis, proposal.latest, proposal.later) == ("row dates", D(2021, 3, 15), 2)
+    assert "the 2 later dates (up to 15/03/2021) stand apart from the rest and may be mistyped" in proposal.reason
+    late = issues(sample, "future_date")
+    assert [(i.value, i.expected) for i in late] == [("05/03/2021", "a date on or before 02/03/2021"),
+                                                     ("15/03/2021", "a date on or before 02/03/2021")]
 
 
 # --------------------------------------------------------------------------- 8. extract date
@@ -1036,14 +1043,80 @@ def test_explicit_extract_date_is_used(tmp_path):
     assert late == {(2, "01/03/2021")}
 
 
-def test_extract_date_is_inferred_from_the_latest_date_not_after_today(tmp_path):
+def test_extract_date_is_proposed_from_the_dates_not_after_today(tmp_path):
     sheets = small_annex()
     sheets["List 3"].append(["A9", "F", "WBRI", None, None, D(2099, 1, 1), "6", "No", 0, "T", "W"])
-    annex = read(tmp_path, sheets, extract_date=None)
+    annex = read(tmp_path, sheets, extract_date=None, today=D(2026, 12, 3))
     assert annex.extract_date_inferred is True
     assert annex.extract_date == D(2021, 3, 1)  # the latest date up to today, across all lists
+    assert annex.date_proposal.basis == "row dates"
     late = only_issue(annex, "future_date", 3)
     assert (late.row, late.value) == (4, "01/01/2099")
+
+
+def contacts(days: dict[dt.date, int]) -> Sheets:
+    """List 1 with so many contacts on each day."""
+    rows, n = [L1_HEADER], 0
+    for day, count in days.items():
+        for _ in range(count):
+            n += 1
+            rows.append([f"C{n}", "Male", "WBRI", D(2015, 1, 1), 6, day, "Police"])
+    return {"List 1": rows}
+
+
+def test_a_lone_mistyped_date_after_the_extract_is_never_the_proposal(tmp_path):
+    # A month of contacts, about 20 a day up to 30 November, and one typed as 2 December.
+    days = {D(2026, 11, 1) + dt.timedelta(days=i): 20 for i in range(30)}
+    annex = read(tmp_path, contacts({**days, D(2026, 12, 2): 1}), extract_date=None, today=D(2026, 12, 3))
+    assert annex.extract_date == D(2026, 11, 30)
+    assert (annex.date_proposal.latest, annex.date_proposal.later) == (D(2026, 12, 2), 1)
+    assert "the one later date (up to 02/12/2026) stands apart from the rest" in annex.date_proposal.reason
+    late = only_issue(annex, "future_date", 1)
+    assert (late.value, late.expected) == ("02/12/2026", "a date on or before 30/11/2026")
+
+
+def test_a_quiet_last_day_still_counts_when_it_holds_a_quarter_of_a_usual_day(tmp_path):
+    days = {D(2026, 11, 1) + dt.timedelta(days=i): 20 for i in range(29)}
+    annex = read(tmp_path, contacts({**days, D(2026, 11, 30): 5, D(2026, 12, 1): 4}), extract_date=None,
+                 today=D(2026, 12, 3))
+    assert annex.extract_date == D(2026, 11, 30)  # 5 of a usual 20 is enough; 4 is not
+
+
+def test_a_date_in_the_file_name_is_proposed_first(tmp_path):
+    days = {D(2026, 11, 1) + dt.timedelta(days=i): 20 for i in range(30)}
+    path = write_xlsx(tmp_path / "Northby Annex A 28-11-2026.xlsx", contacts(days))
+    annex = read_annex_a(path, today=D(2026, 12, 3))
+    assert annex.extract_date == D(2026, 11, 28)
+    assert annex.date_proposal.basis == "file name"
+    assert annex.date_proposal.reason == "The file name 'Northby Annex A 28-11-2026.xlsx' gives 28/11/2026."
+    assert {i.value for i in issues(annex, "future_date")} == {"29/11/2026", "30/11/2026"}
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("annex_a_2026-11-30.xlsx", D(2026, 11, 30)), ("AnnexA_20261130.xlsx", D(2026, 11, 30)),
+    ("annex a 30.11.2026.xlsx", D(2026, 11, 30)), ("annex a 30_11_2026.ods", D(2026, 11, 30)),
+    ("Annex A 30 Nov 2026.xlsx", D(2026, 11, 30)), ("annex-a-30th-november-2026.xlsx", D(2026, 11, 30)),
+    ("annex a 1-3-2021.xlsx", D(2021, 3, 1)), ("annex a 2026-02-30.xlsx", None), ("annex a v2 final.xlsx", None),
+    ("annex 12345678.xlsx", None),
+])
+def test_dates_in_file_names(name, expected):
+    assert date_in_name(name) == expected
+
+
+def test_the_date_a_workbook_was_saved_is_read_from_its_properties(tmp_path):
+    path = tmp_path / "props.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("docProps/core.xml", '<cp:coreProperties><dcterms:modified xsi:type="dcterms:W3CDTF">'
+                                         "2026-11-30T17:02:11Z</dcterms:modified></cp:coreProperties>")
+    assert date_saved(path) == D(2026, 11, 30)
+    assert date_saved(tmp_path / "missing.xlsx") is None
+
+
+def test_supported_latest_date_in_a_sparse_file_skips_a_date_cut_off_by_a_gap():
+    counts = pd.Series([1, 1, 1, 1], index=pd.to_datetime(["2021-01-02", "2021-01-10", "2021-01-20", "2021-03-15"]))
+    assert supported_latest_date(counts) == D(2021, 1, 20)  # 15 March is 54 days after anything else
+    assert supported_latest_date(pd.Series(dtype="int64")) is None
 
 
 # --------------------------------------------------------------------------- 9. progress
