@@ -12,8 +12,10 @@ nginx does to gunicorn by default.
 
 Prints the configuration, requests per second, the workers' CPU time per request, p50/p95/p99/max
 latency overall and per page, the errors (any status but 200, or any exception), and a PASS/FAIL line
-for the target: p95 under 150 ms with no errors (exit status 1 on FAIL). It stops the server and
-removes its data however it ends, Ctrl+C included.
+for the targets: no errors, and with up to 20 clients p95 under 150 ms (exit status 1 on FAIL). With more
+clients than the 2-core machine can serve at that speed (`--clients 50 --seconds 120`), the target is no
+errors: requests queue and wait, and none fails. It stops the server and removes its data however it ends,
+Ctrl+C included.
 
 The default server, 2 workers x 4 threads, gave the most requests per second of the configurations
 measured on the 2-core reference machine (2x4: 25 requests/s; 3x4, as in the README's production
@@ -50,6 +52,7 @@ PAGES = {"dashboard": f"/councils/{COUNCIL}/", **{m: f"/councils/{COUNCIL}/measu
 USERS = ("analyst", "director", "board")
 PASSWORD = "goldthread-demo"  # noqa: S105  the demo's documented password
 TARGET_P95_MS = 150
+LATENCY_TARGET_CLIENTS = 20  # the p95 target is for up to this many clients; beyond it, no errors
 BENCH_DATABASE = "goldthread_portal_bench"
 REQUEST_TIMEOUT = 60  # seconds; a request slower than this is an error
 SETUP_TIMEOUT = 900
@@ -320,9 +323,14 @@ def report(args, clients: list[Client], elapsed: float, server_cpu: float, clien
     if errors:
         print(f"server log (last lines):\n{log}")
     p95 = percentiles_ms(every)[1]
-    passed = p95 < TARGET_P95_MS and not errors
-    print(f"\ntarget p95 < {TARGET_P95_MS} ms with no errors: {'PASS' if passed else 'FAIL'} "
-          f"(p95 {p95:.0f} ms, {sum(errors.values())} errors)")
+    if args.clients <= LATENCY_TARGET_CLIENTS:
+        passed = p95 < TARGET_P95_MS and not errors
+        print(f"\ntarget p95 < {TARGET_P95_MS} ms with no errors: {'PASS' if passed else 'FAIL'} "
+              f"(p95 {p95:.0f} ms, {sum(errors.values())} errors)")
+    else:
+        passed = not errors
+        print(f"\ntarget with {args.clients} clients, no errors: {'PASS' if passed else 'FAIL'} "
+              f"({sum(errors.values())} errors; p95 {p95:.0f} ms)")
     return 0 if passed else 1
 
 

@@ -46,11 +46,30 @@ def councils(db):
     return LocalAuthority.objects
 
 
-@pytest.fixture
-def northby_extract(councils):
-    from goldthread.extracts.actions import import_extract
+@pytest.fixture(scope="session")
+def sample_annex():
+    """The LIIA sample read once per test run (in this process: reading files in the limited process is
+    tested in goldthread/core/tests/test_untrusted.py and extracts/tests)."""
+    from goldthread.core.annexa.reader import read_annex_a
+    from goldthread.extracts.actions import file_digest
 
-    return import_extract(councils.get(ons_code=NORTHBY), SAMPLE, extract_date=SAMPLE_AS_AT).extract
+    return read_annex_a(SAMPLE, extract_date=SAMPLE_AS_AT), file_digest(SAMPLE)
+
+
+@pytest.fixture
+def northby_extract(councils, sample_annex):
+    from goldthread.extracts.actions import import_annex
+
+    annex, digest = sample_annex
+    return import_annex(councils.get(ons_code=NORTHBY), annex, sha256=digest, source_name=SAMPLE.name).extract
+
+
+@pytest.fixture(autouse=True)
+def private_data_dir(settings, tmp_path):
+    """Each test keeps uploads and other files in its own temporary folder, deleted afterwards (child-level
+    files never pile up in ./var)."""
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
 
 
 @pytest.fixture
@@ -71,3 +90,38 @@ def people(councils):
     Membership.objects.create(user=found["other_council"], council=southmoor, role="analyst")
     found["national"] = users.objects.create_user("nat", password=PASSWORD)
     return found
+
+
+@pytest.fixture
+def run_jobs():
+    """``run_jobs()`` runs every queued background job here and now (the way `goldthread worker` would) and
+    returns how many ran."""
+    from goldthread.jobs.worker import run_pending
+
+    return run_pending
+
+
+@pytest.fixture
+def job_worker(live_server):
+    """A worker running queued jobs in a thread while a browser test uses the live server."""
+    import threading
+
+    from django.db import connection
+
+    from goldthread.jobs.worker import run_pending
+
+    stop = threading.Event()
+
+    def work():
+        try:
+            while not stop.is_set():
+                if not run_pending("browser-test"):
+                    stop.wait(0.2)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=work, name="test-worker", daemon=True)
+    thread.start()
+    yield thread
+    stop.set()
+    thread.join(timeout=30)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 
 from goldthread.core.annexa import spec as S
 from goldthread.councils.models import LocalAuthority
@@ -30,13 +28,26 @@ class Extract(models.Model):
     rejected_counts = models.JSONField(default=dict, help_text="Rows left out per list number (errors).")
     error_count = models.PositiveIntegerField(default=0)
     warning_count = models.PositiveIntegerField(default=0)
+    # Withdrawn by a council admin: no longer used by any page, measure or status from ``withdrawn_at`` on; the
+    # rows stay until the retention period passes (goldthread.extracts.actions.purge_withdrawn).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    withdrawn_reason = models.TextField(blank=True)
+    reinstated_at = models.DateTimeField(null=True, blank=True)
+    purged_at = models.DateTimeField(null=True, blank=True, help_text="When a withdrawn extract's rows were deleted.")
+    accepted_concerns = models.JSONField(
+        default=list, blank=True,
+        help_text="Differences from the previous extract that the importer read and accepted.")
 
     class Meta:
         ordering = ["council", "-extract_date"]
         get_latest_by = "extract_date"
         constraints = [
-            models.UniqueConstraint(fields=["council", "extract_date"], name="one_extract_per_council_and_date"),
-            models.UniqueConstraint(fields=["council", "sha256"], name="same_file_imported_once"),
+            models.UniqueConstraint(fields=["council", "extract_date"], condition=models.Q(withdrawn_at__isnull=True),
+                                    name="one_live_extract_per_council_and_date"),
+            models.UniqueConstraint(fields=["council", "sha256"], condition=models.Q(withdrawn_at__isnull=True),
+                                    name="same_file_live_once"),
         ]
 
     def __str__(self) -> str:
@@ -46,12 +57,21 @@ class Extract(models.Model):
     def total_rows(self) -> int:
         return sum(self.row_counts.values())
 
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
 
 class Upload(models.Model):
-    """A workbook uploaded through the portal: validated first, imported only when someone confirms."""
+    """A workbook uploaded through the portal: checked first (by the worker), imported only when someone
+    confirms the extract date and any differences from the previous extract.
 
-    VALIDATED, REFUSED, IMPORTING, IMPORTED, UNCHANGED, FAILED = (
-        "validated", "refused", "importing", "imported", "unchanged", "failed")
+    checking -> validated (or refused) -> queued -> importing -> imported, unchanged, refused or failed;
+    validated -> expired when nobody confirms it in time (its file is deleted)."""
+
+    CHECKING, VALIDATED, REFUSED, QUEUED, IMPORTING, IMPORTED, UNCHANGED, FAILED, EXPIRED = (
+        "checking", "validated", "refused", "queued", "importing", "imported", "unchanged", "failed", "expired")
+    WAITING = (CHECKING, VALIDATED, QUEUED, IMPORTING)  # the file is still needed
 
     council = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="uploads")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -59,12 +79,21 @@ class Upload(models.Model):
     original_name = models.CharField(max_length=255)
     stored_name = models.CharField(max_length=100, help_text="The file's name in the private uploads folder.")
     size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64, blank=True)
     extract_date = models.DateField(null=True, blank=True)
-    extract_date_inferred = models.BooleanField(default=False)
-    status = models.CharField(max_length=10, default=VALIDATED)
+    extract_date_given = models.BooleanField(
+        default=False, help_text="The uploader gave the date (otherwise it was proposed from the file).")
+    date_proposal = models.JSONField(null=True, blank=True, help_text="How the date was proposed, when not given.")
+    status = models.CharField(max_length=10, default=CHECKING)
     message = models.TextField(blank=True, help_text="Why it was refused or failed, in one sentence.")
     row_counts = models.JSONField(default=dict)
     issues = models.JSONField(default=list)
+    concerns = models.JSONField(default=list, help_text="Differences from the previous extract to confirm.")
+    checked_at = models.DateTimeField(null=True, blank=True)
+    replace = models.BooleanField(default=False)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     progress = models.JSONField(default=dict)
     extract = models.ForeignKey(Extract, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -175,11 +204,3 @@ def _row_model(list_spec: S.ListSpec) -> type[models.Model]:
 
 ROW_MODELS: dict[int, type[models.Model]] = {s.number: _row_model(s) for s in S.LISTS}
 globals().update({model.__name__: model for model in ROW_MODELS.values()})
-
-
-@receiver(post_delete, sender=Extract)
-def _extract_deleted(sender, instance, **kwargs):
-    """An extract removed anywhere (replaced on import, or through the admin): the council's pages stop showing it."""
-    from goldthread.councils.actions import data_changed
-
-    data_changed(LocalAuthority(pk=instance.council_id))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
+from django.db.models import Q, QuerySet
 
 from goldthread.core.annexa import spec as S
 from goldthread.core.annexa.reader import empty_table
@@ -48,8 +51,38 @@ class StoredAnnexA:
         return self._tables[number]
 
 
-def latest_extract(council, on=None) -> Extract | None:
+def live_extracts(council, *, known_at: dt.datetime | None = None) -> QuerySet[Extract]:
+    """The council's extracts in use, oldest extract date first: those not withdrawn (now), or, with
+    ``known_at``, those that had been imported by then and were not yet withdrawn then (what a page showed at
+    that moment). Every page, measure and status reads extracts through this."""
     extracts = Extract.objects.filter(council=council)
+    if known_at is None:
+        extracts = extracts.filter(withdrawn_at__isnull=True)
+    else:
+        extracts = extracts.filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=known_at),
+                                   uploaded_at__lte=known_at)
+    return extracts.order_by("extract_date")
+
+
+def latest_extract(council, on: dt.date | None = None, *, known_at: dt.datetime | None = None) -> Extract | None:
+    """The latest extract in use (with ``on``, the latest whose extract date is on or before it; with
+    ``known_at``, as the council's pages stood at that moment)."""
+    extracts = live_extracts(council, known_at=known_at)
     if on is not None:
         extracts = extracts.filter(extract_date__lte=on)
-    return extracts.order_by("-extract_date").first()
+    return extracts.last()
+
+
+def stored_profile(extract: Extract):
+    """The plausibility profile of a stored extract (goldthread.core.annexa.plausibility.Profile), read with
+    a few queries rather than loading its rows."""
+    from goldthread.core.annexa.plausibility import Profile
+
+    children, teams, workers = set(), set(), set()
+    for list_spec in S.LISTS:
+        rows = ROW_MODELS[list_spec.number].objects.filter(extract=extract)
+        for name, found in (("child_id", children), ("allocated_team", teams), ("allocated_worker", workers)):
+            if name in list_spec.names:
+                found.update(rows.values_list(name, flat=True).distinct())
+    return Profile.build(extract.extract_date, {int(k): v for k, v in extract.row_counts.items()}, children, teams,
+                         workers)

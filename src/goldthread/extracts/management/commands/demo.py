@@ -9,13 +9,14 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from goldthread.accounts.models import Membership
+from goldthread.accounts.models import Membership, NationalRole
 from goldthread.core.annexa.synth import SynthConfig, write_workbook
 from goldthread.councils.actions import load_councils
 from goldthread.councils.models import LocalAuthority
 from goldthread.extracts.actions import import_extract
 from goldthread.national.actions import load_packaged
 from goldthread.national.models import IndicatorValue
+from goldthread.plans.demo import date_extracts_as_received
 
 # The two demonstration councils: one recovering from 'inadequate' (strong a year after the demo's
 # latest extract, so its months show the climb), one doing well.
@@ -37,7 +38,7 @@ DEMO_USERS = (
     ("board", "a member of Northby's improvement board", ((NORTHBY, "viewer"),)),
     ("southmoor", "Southmoor's performance analyst", ((SOUTHMOOR, "analyst"),)),
     ("adviser", "a DfE adviser overseeing both councils", ((NORTHBY, "viewer"), (SOUTHMOOR, "viewer"))),
-    ("national", "a regional analyst (published national data only)", ()),
+    ("national", "a regional improvement alliance's analyst, who keeps the intervention register", ()),
 )
 
 
@@ -90,6 +91,9 @@ class Command(BaseCommand):
                 state = "imported" if outcome.created else "already there"
                 out.write(f"{council}: extract as at {as_at:%d/%m/%Y} {state} "
                           f"({outcome.extract.total_rows:,} rows).")
+            # As if each month's extract had arrived a few days after its date, so that past views (the plan
+            # as it stood at a board meeting) show what was known then.
+            date_extracts_as_received(council)
         users = get_user_model()
         worker = practitioner_worker()
         for username, who, roles in DEMO_USERS:
@@ -100,6 +104,9 @@ class Command(BaseCommand):
                 Membership.objects.update_or_create(
                     user=user, council=LocalAuthority.objects.get(ons_code=code),
                     defaults={"role": role, "worker_name": worker if role == "practitioner" else ""})
+        NationalRole.objects.update_or_create(
+            user=users.objects.get(username="national"),
+            defaults={"role": NationalRole.EDITOR, "organisation": "Regional improvement alliance (demo)"})
         from goldthread.audits.demo import demo_audits
 
         done = demo_audits(LocalAuthority.objects.get(ons_code=NORTHBY), auditor=users.objects.get(username="auditor"),

@@ -1,4 +1,4 @@
-"""goldthread import FILE --la CODE [--extract-date DATE] [--replace]"""
+"""goldthread import FILE --la CODE [--extract-date DATE] [--replace] [--accept-warnings]"""
 
 from __future__ import annotations
 
@@ -16,14 +16,22 @@ LARGE_FILE_BYTES = 2 * 1024**2
 
 class Command(BaseCommand):
     help = "Import a council's Annex A (workbook, or folder or zip of CSVs), all or nothing."
+    # Django's system checks import every page (and with them scikit-learn, SciPy and Altair): a data command
+    # does not need them, and pays seconds for them. `goldthread check` runs them.
+    requires_system_checks: list = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="an .xlsx, .xls or .ods workbook, or a folder or .zip of CSV files")
         parser.add_argument("--la", required=True, help="the council's ONS code (E08000019) or old LA code (373)")
         parser.add_argument("--extract-date", type=parse_date,
-                            help="the date the extract was taken (default: the latest date in the file)")
+                            help="the date the extract was taken; without it goldthread proposes one from the file "
+                                 "and imports only with --accept-warnings")
         parser.add_argument("--replace", action="store_true",
                             help="replace an extract the council already has for the same date")
+        parser.add_argument("--accept-warnings", action="store_true",
+                            help="import even though the extract date was proposed (not given) or the file differs "
+                                 "from the council's previous extract far more than usual (the differences are "
+                                 "printed and recorded with the extract)")
         parser.add_argument("--issues", type=int, default=20, help="how many issues to list (default 20)")
 
     def handle(self, *args, **options):
@@ -33,7 +41,8 @@ class Command(BaseCommand):
         bar = ProgressBar(big and options["verbosity"] > 0)
         try:
             outcome = import_extract(council, path, extract_date=options["extract_date"],
-                                     replace=options["replace"], progress=bar)
+                                     replace=options["replace"], progress=bar,
+                                     accept_warnings=options["accept_warnings"])
         except (UnreadableFile, ImportRefused) as exc:
             bar.close()
             refuse(str(exc))
@@ -45,9 +54,15 @@ class Command(BaseCommand):
             return
         annex = outcome.annex
         verb = "Replaced" if outcome.replaced else "Imported"
-        inferred = " (taken from the latest date in the file)" if annex.extract_date_inferred else ""
+        proposed = ""
+        if annex.date_proposal is not None and options["extract_date"] is None:
+            proposed = f" (proposed from the {annex.date_proposal.basis}, accepted with --accept-warnings)"
         self.stdout.write(f"{verb} {path.name} for {council}: extract as at {extract.extract_date:%d/%m/%Y}"
-                          f"{inferred}, {extract.total_rows:,} rows.")
+                          f"{proposed}, {extract.total_rows:,} rows.")
+        if outcome.concerns:
+            self.stdout.write(f"Accepted differences from {council}'s previous extract (recorded with the extract):")
+            for concern in outcome.concerns:
+                self.stdout.write(f"  - {concern.message}")
         for spec in S.LISTS:
             stored = annex.row_counts[spec.number]
             rejected = annex.rows_rejected.get(spec.number, 0)

@@ -9,10 +9,10 @@ from django.core.management.base import BaseCommand
 
 from goldthread.cliutil import find_council, parse_date, refuse
 from goldthread.core.annexa.issues import UnreadableFile
-from goldthread.core.annexa.reader import read_annex_a
-from goldthread.core.measures import ANNEX_A, REGISTRY, Context, compute_all, ids_from
-from goldthread.extracts.queries import latest_extract
-from goldthread.national.queries import england_figures
+from goldthread.core.annexa.transfer import start_reading
+
+# The measure registry, the stored extracts and the national figures (pandas and all) are imported where they
+# are used: for a file, the limited reading process starts first and reads while they load.
 
 
 def format_value(value: float | None, unit: str) -> str:
@@ -27,11 +27,14 @@ def format_value(value: float | None, unit: str) -> str:
 
 class Command(BaseCommand):
     help = "Compute the measures for an Annex A file (without storing it) or show a council's stored values."
+    # Django's system checks import every page (and with them scikit-learn, SciPy and Altair): a data command
+    # does not need them, and pays seconds for them. `goldthread check` runs them.
+    requires_system_checks: list = []
 
     def add_arguments(self, parser):
         parser.add_argument("source", help="an Annex A file or folder, or a council's ONS or old LA code")
         parser.add_argument("--as-at", type=parse_date,
-                            help="for a file: the extract date (default: the latest date in it); for a council: "
+                            help="for a file: the extract date (default: proposed from the file); for a council: "
                                  "the latest extract on or before this date")
         parser.add_argument("--json", action="store_true", help="print a JSON list of measures")
         parser.add_argument("--population", type=int,
@@ -46,6 +49,8 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(rows, indent=2))
             return
+        from goldthread.national.queries import england_figures
+
         width = max(len(r["title"]) for r in rows)
         england = england_figures() if not Path(source).exists() else {}
         for r in rows:
@@ -58,17 +63,26 @@ class Command(BaseCommand):
             self.stdout.write(f"{r['title']:<{width}}  {format_value(r['value'], r['unit']):>9}{detail}")
 
     def _from_file(self, path: Path, options) -> list[dict]:
+        reading = start_reading(path, extract_date=options["as_at"])
+        from goldthread.core.measures import Context, compute_all
+
         try:
-            annex = read_annex_a(path, extract_date=options["as_at"])
+            annex = reading.annex()
         except UnreadableFile as exc:
             refuse(str(exc))
         ctx = Context(as_at=annex.extract_date, child_population=options["population"])
         if not options["json"]:
-            self.stdout.write(f"{path.name}: measures as at {annex.extract_date:%d/%m/%Y}\n")
+            how = ""
+            if annex.date_proposal is not None:
+                how = f" (proposed: {annex.date_proposal.reason} Give --as-at to set it.)"
+            self.stdout.write(f"{path.name}: measures as at {annex.extract_date:%d/%m/%Y}{how}\n")
         results = compute_all(annex, ctx)
         return [self._row(mid, r.value, r.numerator, r.denominator) for mid, r in results.items()]
 
     def _from_council(self, code: str, options) -> list[dict]:
+        from goldthread.core.measures import ANNEX_A, ids_from
+        from goldthread.extracts.queries import latest_extract
+
         council = find_council(code)
         extract = latest_extract(council, options["as_at"])
         if extract is None:
@@ -82,6 +96,8 @@ class Command(BaseCommand):
 
     @staticmethod
     def _row(mid: str, value, numerator, denominator) -> dict:
+        from goldthread.core.measures import REGISTRY
+
         m = REGISTRY[mid]
         return {"id": m.id, "title": m.title, "unit": m.unit, "value": value, "numerator": numerator,
                 "denominator": denominator}

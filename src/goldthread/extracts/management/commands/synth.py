@@ -13,6 +13,9 @@ from goldthread.core.annexa.synth import SynthConfig, write_workbook
 
 class Command(BaseCommand):
     help = "Write a realistic synthetic Annex A workbook for a fictional council (no real children)."
+    # Django's system checks import every page (and with them scikit-learn, SciPy and Altair): a data command
+    # does not need them, and pays seconds for them. `goldthread check` runs them.
+    requires_system_checks: list = []
 
     def add_arguments(self, parser):
         parser.add_argument("--size", choices=["small", "medium", "large"], default="small",
