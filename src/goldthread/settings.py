@@ -7,6 +7,14 @@ DATABASE_URL                e.g. postgres://user@127.0.0.1:5432/goldthread. Defa
 GOLDTHREAD_DATA_DIR         where the SQLite database and the demo's files live. Default: ./var
 GOLDTHREAD_ALLOWED_HOSTS    comma-separated host names. Default: localhost,127.0.0.1
 GOLDTHREAD_SECURE_COOKIES   "0" only for plain-http local use (the demo). Default on.
+GOLDTHREAD_MAX_UPLOAD_MB    the largest file the upload page takes. Default 200.
+GOLDTHREAD_READ_MEMORY_MB   memory (address space) of the process that reads an uploaded file. Default 3072.
+GOLDTHREAD_READ_SECONDS     time that process may take. Default 300.
+GOLDTHREAD_UPLOAD_KEEP_HOURS   an upload nobody confirms is deleted after this many hours. Default 24.
+GOLDTHREAD_WITHDRAWN_RETENTION_DAYS   a withdrawn extract's rows are deleted after this many days. Default 30.
+
+A flag ("1", "0", "true", "false", "yes", "no", "on", "off") or number with any other value is an error, never
+a silent default.
 """
 
 from __future__ import annotations
@@ -18,8 +26,29 @@ from pathlib import Path
 import dj_database_url
 
 
+class SettingError(ValueError):
+    """An environment variable has a value goldthread cannot use."""
+
+
 def _flag(name: str, default: bool) -> bool:
-    return os.environ.get(name, "1" if default else "0").strip().lower() in ("1", "true", "yes", "on")
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise SettingError(f"{name} must be 1 or 0 (or true/false, yes/no, on/off); it is {raw!r}.")
+
+
+def _whole_number(name: str, default: int, minimum: int = 1) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    if not raw.strip().isdigit() or int(raw) < minimum:
+        raise SettingError(f"{name} must be a whole number of at least {minimum}; it is {raw!r}.")
+    return int(raw)
 
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -59,6 +88,9 @@ INSTALLED_APPS = [
     "goldthread.portal",
     "goldthread.audits",
     "goldthread.plans",
+    "goldthread.jobs",
+    "django_tasks",
+    "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -67,10 +99,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (CONTENT_SECURITY_POLICY below)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "goldthread.middleware.NoStoreMiddleware",  # Cache-Control: no-store on everything a signed-in person gets
     "django_otp.middleware.OTPMiddleware",
     "goldthread.accounts.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -179,16 +213,53 @@ if _flag("GOLDTHREAD_HTTPS", False):
 # Uploads: Annex A workbooks of a large council are tens of megabytes.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024**2
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024**2
-GOLDTHREAD_MAX_UPLOAD_BYTES = int(os.environ.get("GOLDTHREAD_MAX_UPLOAD_MB", "200")) * 1024**2
-# Imports confirmed on the portal run on a thread so the page can show progress; tests run them inline.
-GOLDTHREAD_IMPORT_IN_BACKGROUND = _flag("GOLDTHREAD_IMPORT_IN_BACKGROUND", True)
+GOLDTHREAD_MAX_UPLOAD_BYTES = _whole_number("GOLDTHREAD_MAX_UPLOAD_MB", 200) * 1024**2
+# Files from users are read in a separate process limited to this memory and time (goldthread.core.untrusted;
+# it reads the same variables itself): checked here so a wrong value stops the service at start.
+GOLDTHREAD_READ_MEMORY_MB = _whole_number("GOLDTHREAD_READ_MEMORY_MB", 3072, minimum=256)
+GOLDTHREAD_READ_SECONDS = _whole_number("GOLDTHREAD_READ_SECONDS", 300)
+GOLDTHREAD_UPLOAD_KEEP_HOURS = _whole_number("GOLDTHREAD_UPLOAD_KEEP_HOURS", 24)
+GOLDTHREAD_WITHDRAWN_RETENTION_DAYS = _whole_number("GOLDTHREAD_WITHDRAWN_RETENTION_DAYS", 30)
+
+# Background jobs (checking and importing uploads, housekeeping) wait in a queue in the database and are run by
+# `goldthread worker` (goldthread.jobs): durable across restarts, shared by several workers on PostgreSQL.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Nothing personal goes to logs: log levels and messages only, never request bodies or row values.
+# Request paths carry child IDs and team names: goldthread.logfilters.RequestPathFilter logs each as the route it
+# matched ("/councils/<str:la>/children/<text:child_id>/"). It sits on the loggers that print paths (Django's
+# 4xx/5xx and CSRF messages, runserver's request lines) and on the one handler, which everything else reaches.
+# Django's own default handlers (its DEBUG console, mail to ADMINS with the request) are replaced by that one.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_request_paths": {"()": "goldthread.logfilters.RequestPathFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_request_paths"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"goldthread": {"level": os.environ.get("GOLDTHREAD_LOG_LEVEL", "WARNING"), "handlers": ["console"], "propagate": False}},
+    "loggers": {
+        "goldthread": {"level": os.environ.get("GOLDTHREAD_LOG_LEVEL", "WARNING"), "handlers": ["console"], "propagate": False},
+        "django": {"handlers": [], "level": "INFO" if DEBUG else "WARNING"},  # to the root's console handler
+        "django.request": {"filters": ["no_request_paths"]},
+        "django.security.csrf": {"filters": ["no_request_paths"]},
+        "django.server": {"handlers": ["console"], "level": "INFO", "filters": ["no_request_paths"], "propagate": False},
+    },
+}
+
+# Content-Security-Policy (django-csp): scripts, styles, images and connections from goldthread itself only; no
+# inline script or style attribute (the base layout's "js-enabled" snippet is a static file); charts are inline
+# SVG without style attributes; no framing, no plugins, forms post only to goldthread.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
 }

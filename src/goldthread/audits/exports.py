@@ -3,8 +3,10 @@ programme's audits as an Excel workbook (``programme_xlsx``).
 
 The PDF and the Word document are made from the same content (``audit_content``), so the two cannot drift
 apart. The PDF is rendered by WeasyPrint from ``audits/export_audit.html`` as a tagged PDF/UA-1 document,
-with system fonts only and nothing fetched over the network. Views decide who may download what and log
-the access; nothing here checks permissions.
+with system fonts only and nothing fetched over the network. The workbook is made by
+goldthread.downloads.xlsx_workbook, so no cell is ever a formula or a link built from what people typed; the
+files' names (``audit_filename``, ``programme_filename``) are safe to send as they are. Views decide who may
+download what and log the access; nothing here checks permissions.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.utils import timezone
 
 from goldthread.accounts.models import display_name
 from goldthread.core.audits.tools import GRADE_LABELS, GRADES, good_or_better
+from goldthread.downloads import put, safe_filename, xlsx_workbook
 
 from .models import Audit, AuditAction, AuditToolVersion, Contribution
 
@@ -181,6 +184,20 @@ def audit_content(audit: Audit) -> dict:
     }
 
 
+# --------------------------------------------------------------------------- file names
+
+
+def audit_filename(audit: Audit, kind: str) -> str:
+    """The download's name, e.g. "Case audit 12 - Northby.pdf": no child ID (names show in download lists and
+    folders), nothing that could make a path or break the header (goldthread.downloads.safe_filename)."""
+    return safe_filename(f"Case audit {audit.pk} - {audit.council.name}.{kind}")
+
+
+def programme_filename(programme) -> str:
+    """E.g. "Audit programme 3 - March 2021 practice audits.xlsx", whatever the programme's title holds."""
+    return safe_filename(f"Audit programme {programme.pk} - {programme.title}.xlsx")
+
+
 # --------------------------------------------------------------------------- PDF
 
 
@@ -326,8 +343,6 @@ def programme_xlsx(programme, audits) -> bytes:
     """A programme's audits as a workbook: "Audits" (one row per audit), "Actions" (one row per action),
     "Summary" (final grades and moderation agreement) and "About". ``audits`` are the Audit objects the
     person may see, already filtered by the caller."""
-    import xlsxwriter
-
     audits = list(audits)
     prefetch_related_objects(audits, "auditor")
     versions = AuditToolVersion.objects.in_bulk({a.tool_version_id for a in audits})
@@ -344,8 +359,7 @@ def programme_xlsx(programme, audits) -> bytes:
                 section_titles.setdefault(section["key"], section["title"])
 
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                     "strings_to_numbers": False})
+    book = xlsx_workbook(out)  # text from audits (a summary, a theme, a child ID) is never a formula or link
     book.set_properties({"title": f"{programme.title}: case audits", "subject": MARKING,
                          "company": programme.council.name, "comments": MARKING})
     header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#F3F2F1",
@@ -365,16 +379,6 @@ def programme_xlsx(programme, audits) -> bytes:
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, 0, len(columns) - 1)
         return sheet
-
-    def put(sheet, row: int, col: int, value, fmt) -> None:
-        if value is None or value == "":
-            sheet.write_blank(row, col, None, fmt)
-        elif isinstance(value, dt.date):
-            sheet.write_datetime(row, col, dt.datetime.combine(value, dt.time()), fmt)
-        elif isinstance(value, int | float):
-            sheet.write_number(row, col, value, fmt)
-        else:
-            sheet.write_string(row, col, str(value), fmt)
 
     # Audits
     columns = [("Child ID", 14, text), ("Allocated team", 22, text), ("Allocated worker", 22, text),

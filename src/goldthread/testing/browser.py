@@ -9,7 +9,8 @@ are in goldthread.testing.pytest_browser.
     axe_violations(page)                    the same check, returning the violations instead of failing
     assert_keyboard_reachable(page, sel)    Tab from the top of the page until `sel` has focus (bounded)
     visible_text(page)                      the rendered text, whitespace collapsed
-    BrowserLog                              console messages, page errors and requests of a context
+    BrowserLog                              console messages, page errors, requests and Content-Security-Policy
+                                            refusals of a context
 
 Nothing here downloads anything: chromium comes from Debian (never `playwright install`), axe-core is the
 committed axe.min.js beside this module (see README.md here for its version and how to refresh it).
@@ -134,6 +135,16 @@ class BrowserLog:
         return [f"{text} ({where})" for kind, text, where in self.console if kind == "error"] + self.page_errors
 
     @property
+    def csp_violations(self) -> list[str]:
+        """What the page's Content-Security-Policy refused (chromium reports each refusal on the console)."""
+        return [f"{text} ({where})" for _, text, where in self.console
+                if "Content Security Policy" in text or "Content-Security-Policy" in text]
+
+    def assert_no_csp_violations(self) -> None:
+        refused = self.csp_violations
+        assert not refused, "The Content-Security-Policy refused something:\n" + "\n".join(f"  - {r}" for r in refused)
+
+    @property
     def urls(self) -> list[str]:
         return [url for _, url in self.requests]
 
@@ -195,15 +206,9 @@ def inject_axe(page: Page) -> None:
     """Load the committed axe.min.js into the page (once per document)."""
     if page.evaluate("() => typeof window.axe === 'object' && typeof window.axe.run === 'function'"):
         return
-    from playwright.sync_api import Error as PlaywrightError
-
-    try:
-        page.add_script_tag(path=AXE_JS)
-    except PlaywrightError:  # noqa: S110 - a Content-Security-Policy can refuse the inline script; see below
-        pass
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        # Evaluated over the DevTools protocol, which a page's Content-Security-Policy does not govern.
-        page.evaluate(_axe_source())
+    # Evaluated over the DevTools protocol, which a page's Content-Security-Policy does not govern. (A <script>
+    # tag would be an inline script: goldthread's policy refuses it, and the browser reports a violation.)
+    page.evaluate(_axe_source())
     version = page.evaluate("() => window.axe && window.axe.version")
     if not version:
         raise AssertionError(f"axe-core could not be loaded into {page.url}")

@@ -11,6 +11,8 @@ Fixtures
                     or `chromium` on PATH (never `playwright install`). No chromium: the test fails when CI is
                     set (CI=true), and is skipped with the reason otherwise.
     browser_log     the BrowserLog of the test's context: console messages, page errors, requests, HTTP errors.
+                    After each test the context's Content-Security-Policy refusals must be none (the test errors
+                    at teardown, listing them, if the policy refused anything on any page).
     browser_context a fresh context per test: base_url = live_server.url, viewport 1280x900, JavaScript on,
                     en-GB / Europe/London, 10 s default timeouts; requests to other hosts are aborted (and
                     still recorded in browser_log), so pages are tested as they work offline.
@@ -149,6 +151,8 @@ def browser_context(browser: Browser, live_server, browser_log: harness.BrowserL
         yield context
     finally:
         context.close()
+    # Every browser test also checks that goldthread's Content-Security-Policy refused nothing on its pages.
+    browser_log.assert_no_csp_violations()
 
 
 @pytest.fixture

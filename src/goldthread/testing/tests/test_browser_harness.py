@@ -78,9 +78,27 @@ def test_home_page_signed_in(signed_in, browser_log):
     browser_log.assert_no_console_errors()
     browser_log.assert_only_loopback()
     assert {u.split("?")[0].rsplit("/", 1)[-1] for u in browser_log.urls} >= {
-        "goldthread.css", "govuk-frontend.min.js", "goldthread-init.js"}
+        "goldthread.css", "js-enabled.js", "govuk-frontend.min.js", "goldthread-init.js"}
     results = assert_accessible(page)
     assert results["passes"] > 10  # axe really ran its rules
+
+
+@live_db
+def test_the_content_security_policy_refuses_inline_script_and_style_and_the_log_says_so(page, browser_log):
+    page.goto("/accounts/login/")
+    assert page.evaluate("() => document.body.classList.contains('js-enabled')")  # goldthread's own script ran
+    assert browser_log.csp_violations == []
+    with page.expect_console_message(lambda m: "Content Security Policy" in m.text):
+        page.evaluate("""() => {
+          const s = document.createElement('script'); s.textContent = 'window.injected = 1'; document.body.append(s);
+        }""")
+    with page.expect_console_message(lambda m: "Content Security Policy" in m.text):
+        page.evaluate("() => document.body.insertAdjacentHTML('beforeend', '<p style=\"color: red\">x</p>')")
+    assert page.evaluate("() => window.injected") is None
+    assert len(browser_log.csp_violations) == 2
+    with pytest.raises(AssertionError, match="Content-Security-Policy refused something"):
+        browser_log.assert_no_csp_violations()
+    browser_log.console.clear()  # refused on purpose here; the fixture checks every other test's pages
 
 
 @live_db
