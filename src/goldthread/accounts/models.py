@@ -51,6 +51,28 @@ class Membership(models.Model):
         return f"{self.user} is {self.get_role_display().lower()} in {self.council}"
 
 
+class NationalRole(models.Model):
+    """A national role: DfE staff or a regional improvement alliance. Everyone signed in reads published
+    national data; a national reader is recorded as such (with their organisation) and reads the register's
+    proposed corrections; a national editor also keeps the intervention register and decides the corrections
+    councils propose to it."""
+
+    READER, EDITOR = "reader", "editor"
+    ROLES = [(READER, "National reader"), (EDITOR, "National editor")]
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="national_role")
+    role = models.CharField(max_length=20, choices=ROLES)
+    organisation = models.CharField(max_length=200, help_text="For example 'DfE' or 'Yorkshire and the Humber "
+                                                              "regional improvement alliance'.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.user} is {self.get_role_display().lower()} ({self.organisation})"
+
+
 class AccessLogEntry(models.Model):
     """One view or export of child-level data: who, when, which child or list, why."""
 

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .access import signed_in
+from .access import SIGNED_IN, signed_in
 
 
 class SignInForm(auth_views.AuthenticationForm):
@@ -75,7 +75,7 @@ def two_factor(request):
     return render(request, "accounts/two_factor.html", context)
 
 
-@signed_in
+@signed_in(post=SIGNED_IN)
 def sign_out(request):
     if request.method == "POST":
         return auth_views.LogoutView.as_view()(request)

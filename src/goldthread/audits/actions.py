@@ -14,6 +14,15 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from goldthread.accounts.access import (
+    enforce,
+    may_close,
+    may_conduct,
+    may_moderate,
+    may_reflect,
+    may_run_audits,
+    may_verify,
+)
 from goldthread.accounts.models import display_name
 from goldthread.core.audits import SHIPPED_TOOLS, audit_measure_ids, validate_definition
 from goldthread.core.audits.sampling import SamplingPlan, candidates, new_seed
@@ -23,6 +32,7 @@ from goldthread.councils.actions import data_changed
 from goldthread.extracts.actions import measure_context
 from goldthread.extracts.models import Extract
 from goldthread.extracts.queries import StoredAnnexA, latest_extract
+from goldthread.portal.posted import too_long
 
 from .models import (
     Audit,
@@ -36,6 +46,15 @@ from .models import (
 from .queries import AuditData
 
 log = logging.getLogger(__name__)
+
+MAX_SAMPLE_SIZE = 200  # cases in one programme: a month's audits, not a census
+SAMPLE_SIZE_MESSAGE = f"The number of cases must be between 1 and {MAX_SAMPLE_SIZE}."
+SAMPLE_SIZE_NOT_A_NUMBER = "Enter the number of cases as a whole number, for example 10."
+MAX_EXCLUDE_MONTHS = 120
+EXCLUDE_MONTHS_MESSAGE = f"Enter the number of months as a whole number between 0 and {MAX_EXCLUDE_MONTHS}."
+MAX_SEED = 10**18 - 1
+SEED_MESSAGE = "Enter the seed as a whole number of up to 18 digits, or leave it blank for a new one."
+NOT_AN_AUDITOR = "Only auditors, managers and council admins run case audits."
 
 
 class AuditError(ValueError):
@@ -56,6 +75,7 @@ class EditConflict(AuditError):
 @transaction.atomic
 def ensure_shipped_tools(council, user=None) -> list[AuditTool]:
     """Give the council the shipped tools (the full practice audit and the thematic ones) it lacks."""
+    enforce(may_run_audits, user, council, message=NOT_AN_AUDITOR)
     made = []
     for definition in SHIPPED_TOOLS:
         tool, created = AuditTool.objects.get_or_create(
@@ -77,6 +97,7 @@ def version_in_use(version: AuditToolVersion) -> bool:
 def save_tool(tool: AuditTool, definition: dict, user, note: str = "") -> AuditToolVersion:
     """Change a tool's sections and questions. A version that an audit or programme uses is never changed:
     the change becomes a new version, and audits keep the one they were done with."""
+    enforce(may_run_audits, user, tool.council, message=NOT_AN_AUDITOR)
     problems = validate_definition(definition)
     if problems:
         raise AuditError({"definition": " ".join(problems)})
@@ -125,12 +146,28 @@ def sample_for(council, extract: Extract, plan: SamplingPlan, *, before: dt.date
     return plan.draw(pool, exclude=excluded), excluded
 
 
+def _whole_number_in(value, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
 @transaction.atomic
 def create_programme(council, *, title: str, month: dt.date, tool_version: AuditToolVersion, size: int,
                      method: str, stratify_by: str | None = None, exclude_months: int = 6, seed: int | None = None,
                      weights: dict[str, float] | None = None, user=None) -> Programme:
     """Plan a month's programme: draw the sample from the latest extract and create a planned audit for each
-    child chosen, due at the month's end. The plan (with its seed) is stored, so the sample can be redrawn."""
+    child chosen, due at the month's end. The plan (with its seed) is stored, so the sample can be redrawn.
+    The sample has between 1 and MAX_SAMPLE_SIZE cases."""
+    enforce(may_run_audits, user, council, message=NOT_AN_AUDITOR)
+    errors = {}
+    if not _whole_number_in(size, 1, MAX_SAMPLE_SIZE):
+        errors["size"] = SAMPLE_SIZE_MESSAGE
+    if not _whole_number_in(exclude_months, 0, MAX_EXCLUDE_MONTHS):
+        errors["exclude_months"] = EXCLUDE_MONTHS_MESSAGE
+    if seed is not None and not _whole_number_in(seed, 0, MAX_SEED):
+        errors["seed"] = SEED_MESSAGE
+    errors = too_long(Programme, title=title) | errors
+    if errors:
+        raise AuditError(errors)
     extract = latest_extract(council)
     if extract is None:
         raise AuditError({"": f"{council} has no Annex A extract to sample from yet."})
@@ -169,8 +206,9 @@ def redraw(programme: Programme) -> pd.DataFrame:
     return sample
 
 
-def allocate(audit: Audit, auditor) -> Audit:
-    """Give a planned or draft audit to an auditor."""
+def allocate(audit: Audit, auditor, *, user=None) -> Audit:
+    """Give a planned or draft audit to an auditor (``user`` is the person allocating it)."""
+    enforce(may_run_audits, user, audit.council, message=NOT_AN_AUDITOR)
     if audit.is_complete:
         raise AuditError({"auditor": "This audit has been submitted; it can no longer be reallocated."})
     audit.auditor = auditor
@@ -203,6 +241,7 @@ def save_audit(audit: Audit, *, revision: int, findings: dict, overall_grade: st
     the person opened: if someone has saved since, nothing is written and EditConflict says so. A draft
     saves whatever is there; submitting needs every graded section graded with evidence, an overall grade
     and a summary."""
+    enforce(may_conduct, user, audit.council, audit, message=NOT_AN_AUDITOR, person_required=True)
     if audit.is_complete:
         raise AuditError({"": "This audit has been submitted and can no longer be changed. Moderation can "
                               "change its grades."})
@@ -242,6 +281,8 @@ def save_audit(audit: Audit, *, revision: int, findings: dict, overall_grade: st
 
 def add_contribution(audit: Audit, user, *, role: str, text: str) -> Contribution:
     """Record a reflection from the practice conversation, with the person's name."""
+    enforce(may_reflect, user, audit.council, audit, person_required=True,
+            message="Only people who may see this audit can add to its practice conversation.")
     if not text.strip():
         raise AuditError({"text": "Write your reflection."})
     if role not in dict(Contribution.ROLES):
@@ -258,6 +299,7 @@ def moderate(audit: Audit, user, *, overall_grade: str, sections: dict[str, dict
         raise AuditError({"": "Only a submitted audit that has not been moderated can be moderated."})
     if user.pk in (audit.auditor_id, audit.updated_by_id):
         raise AuditError({"": "Someone other than the auditor must moderate this audit."})
+    enforce(may_moderate, user, audit.council, audit, message=NOT_AN_AUDITOR, person_required=True)
     errors = {}
     if overall_grade not in GRADES:
         errors["overall_grade"] = "Choose the moderated overall grade."
@@ -290,6 +332,7 @@ def moderate(audit: Audit, user, *, overall_grade: str, sections: dict[str, dict
 @transaction.atomic
 def schedule_reaudit(audit: Audit, *, due_date: dt.date, auditor=None, user=None) -> Audit:
     """Plan a re-audit of the same child with the same tool's current version, to check the impact."""
+    enforce(may_run_audits, user, audit.council, message=NOT_AN_AUDITOR)
     if not audit.is_complete:
         raise AuditError({"due_date": "Submit the audit before scheduling a re-audit."})
     if due_date <= timezone.localdate():
@@ -307,6 +350,7 @@ def schedule_reaudit(audit: Audit, *, due_date: dt.date, auditor=None, user=None
 @transaction.atomic
 def add_action(audit: Audit, *, kind: str, description: str, owner, due_date: dt.date | None, priority: str,
                user) -> AuditAction:
+    enforce(may_run_audits, user, audit.council, message=NOT_AN_AUDITOR)
     errors = {}
     if kind not in (AuditAction.CHILD, AuditAction.PRACTICE):
         errors["kind"] = "Choose whether the action is for the child's plan or for practice."
@@ -332,7 +376,9 @@ def add_action(audit: Audit, *, kind: str, description: str, owner, due_date: dt
 def close_action(action: AuditAction, user, *, evidence: str) -> AuditAction:
     """The owner says the action is done, with the evidence. The loop is not closed until someone else
     verifies it."""
-    action = AuditAction.objects.select_for_update().get(pk=action.pk)
+    action = AuditAction.objects.select_for_update().select_related("audit").get(pk=action.pk)
+    enforce(may_close, user, action.council, action, person_required=True,
+            message="Only the action's owner (or an auditor or manager) can close it.")
     if action.status != AuditAction.OPEN:
         raise AuditError({"": "This action is not open."})
     if not evidence.strip():
@@ -353,6 +399,7 @@ def verify_action(action: AuditAction, user, *, accept: bool, note: str) -> Audi
         raise AuditError({"": "Only an action closed by its owner can be verified."})
     if user.pk in (action.owner_id, action.closed_by_id):
         raise AuditError({"": "Someone other than the action's owner must verify it."})
+    enforce(may_verify, user, action.council, action, message=NOT_AN_AUDITOR, person_required=True)
     if not accept and not note.strip():
         raise AuditError({"note": "Say why the evidence does not show the action was done."})
     if accept:

@@ -5,16 +5,30 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from goldthread.accounts.access import AGGREGATES, AUDIT, CHILD_LEVEL, council_view, log_child_access
+from goldthread import downloads
+from goldthread.accounts.access import (
+    AGGREGATES,
+    AUDIT,
+    CHILD_LEVEL,
+    council_view,
+    log_child_access,
+    may_close,
+    may_moderate,
+    may_reflect,
+    may_run_audits,
+    may_verify,
+    reason_from,
+)
 from goldthread.accounts.models import Role
 from goldthread.core.audits.sampling import METHODS, RISK_FACTORS, STRATA
 from goldthread.core.audits.tools import GRADES, grade_label
 from goldthread.extracts.queries import latest_extract
-from goldthread.portal.formdata import council_people, date_from, person_in
+from goldthread.portal.formdata import council_people, person_in
+from goldthread.portal.posted import posted_date, posted_id, posted_whole_number
 
 from . import actions as do
 from . import pages
@@ -45,18 +59,18 @@ def _action(access, request, action_id: int) -> AuditAction:
 
 
 def _context(access, **more) -> dict:
-    return {"access": access, "council": access.council, "can_audit": access.can(AUDIT), **more}
+    return {"access": access, "council": access.council, "can_audit": may_run_audits(access), **more}
 
 
 # --------------------------------------------------------------------------- overview and tools
 
 
-@council_view(AGGREGATES)
+@council_view(AGGREGATES, post=None)
 def home(request, *, access):
     context = _context(access, summary=pages.summary(access.council))
     if access.can(CHILD_LEVEL):
         mine = _audits(access).select_related("tool_version__tool")
-        if access.can(AUDIT):
+        if may_run_audits(access):
             context["programmes"] = pages.programme_progress(access.council)
             context["my_audits"] = mine.filter(auditor=request.user, status__in=(Audit.PLANNED, Audit.DRAFT))
         else:
@@ -68,7 +82,7 @@ def home(request, *, access):
     return render(request, "audits/home.html", context)
 
 
-@council_view(AUDIT)
+@council_view(AUDIT, post=AUDIT)
 def tools(request, *, access):
     if request.method == "POST":
         made = do.ensure_shipped_tools(access.council, request.user)
@@ -79,7 +93,7 @@ def tools(request, *, access):
     return render(request, "audits/tools.html", _context(access, tools=found))
 
 
-@council_view(AUDIT)
+@council_view(AUDIT, post=AUDIT)
 def tool(request, tool_id: int, *, access):
     found = AuditTool.objects.filter(council=access.council, pk=tool_id).first()
     if found is None:
@@ -106,7 +120,7 @@ def tool(request, tool_id: int, *, access):
 # --------------------------------------------------------------------------- programmes
 
 
-@council_view(AUDIT)
+@council_view(AUDIT, post=AUDIT)
 def new_programme(request, *, access):
     do.ensure_shipped_tools(access.council, request.user)
     tools_ = AuditTool.objects.filter(council=access.council)
@@ -117,13 +131,19 @@ def new_programme(request, *, access):
     errors = {}
     if request.method == "POST":
         values.update({k: request.POST.get(k, "") for k in values})
-        chosen = tools_.filter(pk=values["tool"]).first() if values["tool"].isdigit() else None
-        month = date_from(request.POST, "month")
-        for name, label in (("size", "the number of cases"), ("exclude_months", "the months")):
-            if not values[name].strip().isdigit():
-                errors[name] = f"Enter {label} as a whole number, for example 10."
-        if values["seed"].strip() and not values["seed"].strip().isdigit():
-            errors["seed"] = "Enter the seed as a whole number, or leave it blank for a new one."
+        chosen = tools_.filter(pk=posted_id(values["tool"])).first()
+        month = posted_date(request.POST, "month")
+        size = posted_whole_number(values["size"], digits=100)  # a huge number is out of range, not "not a number"
+        exclude_months = posted_whole_number(values["exclude_months"])
+        seed = posted_whole_number(values["seed"]) if values["seed"].strip() else None
+        if size is None:
+            errors["size"] = do.SAMPLE_SIZE_NOT_A_NUMBER
+        elif not 1 <= size <= do.MAX_SAMPLE_SIZE:
+            errors["size"] = do.SAMPLE_SIZE_MESSAGE
+        if exclude_months is None or exclude_months > do.MAX_EXCLUDE_MONTHS:
+            errors["exclude_months"] = do.EXCLUDE_MONTHS_MESSAGE
+        if values["seed"].strip() and (seed is None or seed > do.MAX_SEED):
+            errors["seed"] = do.SEED_MESSAGE
         if chosen is None:
             errors["tool"] = "Choose the audit tool."
         if month is None:
@@ -134,9 +154,8 @@ def new_programme(request, *, access):
             try:
                 made = do.create_programme(
                     access.council, title=values["title"].strip(), month=month, tool_version=chosen.current,
-                    size=int(values["size"]), method=values["method"], stratify_by=values["stratify_by"] or None,
-                    exclude_months=int(values["exclude_months"]),
-                    seed=int(values["seed"]) if values["seed"].strip() else None, user=request.user)
+                    size=size, method=values["method"], stratify_by=values["stratify_by"] or None,
+                    exclude_months=exclude_months, seed=seed, user=request.user)
             except do.AuditError as exc:
                 errors = exc.errors
             else:
@@ -147,22 +166,20 @@ def new_programme(request, *, access):
         risk_factors=RISK_FACTORS.values(), latest=latest_extract(access.council)))
 
 
-@council_view(CHILD_LEVEL)
+@council_view(CHILD_LEVEL, post=AUDIT)
 def programme(request, programme_id: int, *, access):
     found = Programme.objects.filter(council=access.council, pk=programme_id).select_related(
         "tool_version__tool", "created_by").first()
     if found is None:
         raise Http404("No such programme.")
     if request.method == "POST":
-        if not access.can(AUDIT):
-            raise PermissionDenied("Only auditors and managers allocate audits.")
-        audit = found.audits.filter(pk=request.POST.get("audit")).first()
+        audit = found.audits.filter(pk=posted_id(request.POST.get("audit"))).first()
         auditor = person_in(access.council, request.POST.get("auditor"))
         if audit is None or auditor is None:
             messages.error(request, "Choose an auditor for the case.")
         else:
             try:
-                do.allocate(audit, auditor)
+                do.allocate(audit, auditor, user=request.user)
                 messages.success(request, f"Child {audit.child_id}'s audit allocated to {auditor.get_username()}.")
             except do.AuditError as exc:
                 messages.error(request, str(exc))
@@ -174,7 +191,7 @@ def programme(request, programme_id: int, *, access):
         auditors=council_people(access.council, (Role.AUDITOR, Role.MANAGER, Role.COUNCIL_ADMIN))))
 
 
-@council_view(CHILD_LEVEL)
+@council_view(CHILD_LEVEL, post=None)
 def programme_results(request, programme_id: int, *, access):
     found = Programme.objects.filter(council=access.council, pk=programme_id).first()
     if found is None:
@@ -185,28 +202,25 @@ def programme_results(request, programme_id: int, *, access):
     body = exports.programme_xlsx(found, audits)
     log_child_access(request, access, subject=f"audit programme '{found.title}' results (spreadsheet)",
                      why="downloaded the programme's results", action="export")
-    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="audit-programme-{found.pk}.xlsx"'
-    return response
+    return downloads.attachment(body, exports.programme_filename(found), downloads.XLSX)
 
 
 # --------------------------------------------------------------------------- one audit
 
 
-@council_view(CHILD_LEVEL)
+@council_view(CHILD_LEVEL, post=None)
 def audit(request, audit_id: int, *, access):
     found = _audit(access, audit_id)
-    log_child_access(request, access, subject=f"case audit {found.pk}", why=request.GET.get("from") or "opened the audit",
+    log_child_access(request, access, subject=f"case audit {found.pk}", why=reason_from(request, access),
                      child_id=found.child_id)
     return render(request, "audits/audit.html", _context(
         access, audit=found, view=pages.audit_view(found), contributions=found.contributions.all(),
         actions=found.actions.select_related("owner"), today=timezone.localdate(),
-        may_moderate=access.can(AUDIT) and found.status == Audit.SUBMITTED
-        and request.user.pk not in (found.auditor_id, found.updated_by_id),
-        may_reflect=found.is_complete, reaudits=found.reaudits.all()))
+        may_moderate=found.status == Audit.SUBMITTED and may_moderate(access, found),
+        may_reflect=found.is_complete and may_reflect(access, found), reaudits=found.reaudits.all()))
 
 
-@council_view(AUDIT)
+@council_view(AUDIT, post=AUDIT)
 def conduct(request, audit_id: int, *, access):
     found = _audit(access, audit_id)
     if found.is_complete:
@@ -219,8 +233,12 @@ def conduct(request, audit_id: int, *, access):
         overall, summary = request.POST.get("overall_grade", ""), request.POST.get("summary", "")
         themes = [t for t in request.POST.getlist("themes") + request.POST.get("other_themes", "").split(",") if t.strip()]
         submit = request.POST.get("submit") == "yes"
+        opened = posted_whole_number(request.POST.get("revision"), digits=9)
         try:
-            do.save_audit(found, revision=int(request.POST.get("revision", -1)), findings=findings,
+            if opened is None:
+                raise do.AuditError({"": "This form was incomplete, so nothing was saved. Copy what you entered, "
+                                         "open the audit again and re-enter it."})
+            do.save_audit(found, revision=opened, findings=findings,
                           overall_grade=overall, summary=summary, themes=themes, user=request.user, submit=submit)
         except do.EditConflict as exc:
             errors, conflict = exc.errors, True
@@ -243,7 +261,7 @@ def conduct(request, audit_id: int, *, access):
         child=pages.child_sections(access, found.child_id)))
 
 
-@council_view(CHILD_LEVEL)
+@council_view(CHILD_LEVEL, post=CHILD_LEVEL)
 def reflection(request, audit_id: int, *, access):
     """The practice conversation: the allocated worker and team manager add their reflections."""
     found = _audit(access, audit_id)
@@ -257,11 +275,13 @@ def reflection(request, audit_id: int, *, access):
         else:
             messages.success(request, "Your reflection has been added to the audit.")
             return redirect("audits:audit", la=access.council.ons_code, audit_id=found.pk)
+    log_child_access(request, access, subject=f"case audit {found.pk} (practice conversation)",
+                     why="adding a reflection to the audit", child_id=found.child_id)
     return render(request, "audits/reflection.html", _context(
         access, audit=found, errors=errors, values=values, roles=Contribution.ROLES))
 
 
-@council_view(AUDIT)
+@council_view(AUDIT, post=AUDIT)
 def moderate(request, audit_id: int, *, access):
     found = _audit(access, audit_id)
     view = pages.audit_view(found)
@@ -282,7 +302,7 @@ def moderate(request, audit_id: int, *, access):
             return redirect("audits:audit", la=access.council.ons_code, audit_id=found.pk)
     elif found.status != Audit.SUBMITTED:
         errors = {"": "Only a submitted audit that has not been moderated can be moderated."}
-    elif request.user.pk in (found.auditor_id, found.updated_by_id):
+    elif not may_moderate(access, found):
         errors = {"": "Someone other than the auditor must moderate this audit."}
     log_child_access(request, access, subject=f"case audit {found.pk} (moderating)", why="moderating the audit",
                      child_id=found.child_id)
@@ -290,7 +310,7 @@ def moderate(request, audit_id: int, *, access):
         access, audit=found, view=view, errors=errors, values=values, grades=GRADE_OPTIONS))
 
 
-@council_view(AUDIT)
+@council_view(AUDIT, post=AUDIT)
 def new_action(request, audit_id: int, *, access):
     found = _audit(access, audit_id)
     people = council_people(access.council)
@@ -301,24 +321,26 @@ def new_action(request, audit_id: int, *, access):
         values.update({k: request.POST.get(k, "") for k in values})
         try:
             do.add_action(found, kind=values["kind"], description=values["description"],
-                          owner=person_in(access.council, values["owner"]), due_date=date_from(request.POST, "due"),
+                          owner=person_in(access.council, values["owner"]), due_date=posted_date(request.POST, "due"),
                           priority=values["priority"], user=request.user)
         except do.AuditError as exc:
             errors = {("due-day" if k == "due_date" else k): v for k, v in exc.errors.items()}
         else:
             messages.success(request, "Action agreed.")
             return redirect("audits:audit", la=access.council.ons_code, audit_id=found.pk)
+    log_child_access(request, access, subject=f"case audit {found.pk} (agreeing an action)",
+                     why="agreeing an action from the audit", child_id=found.child_id)
     return render(request, "audits/new_action.html", _context(access, audit=found, values=values, errors=errors,
                                                               people=people))
 
 
-@council_view(AUDIT)
+@council_view(AUDIT, post=AUDIT)
 def reaudit(request, audit_id: int, *, access):
     found = _audit(access, audit_id)
     errors, values = {}, {"due-day": "", "due-month": "", "due-year": "", "auditor": ""}
     if request.method == "POST":
         values.update({k: request.POST.get(k, "") for k in values})
-        due = date_from(request.POST, "due")
+        due = posted_date(request.POST, "due")
         if due is None:
             errors["due-day"] = "Enter the date of the re-audit, for example 27 3 2027."
         else:
@@ -330,6 +352,8 @@ def reaudit(request, audit_id: int, *, access):
             else:
                 messages.success(request, f"Re-audit scheduled for {made.due_date:%d/%m/%Y}.")
                 return redirect("audits:audit", la=access.council.ons_code, audit_id=found.pk)
+    log_child_access(request, access, subject=f"case audit {found.pk} (scheduling a re-audit)",
+                     why="scheduling a re-audit of the child", child_id=found.child_id)
     return render(request, "audits/reaudit.html", _context(
         access, audit=found, values=values, errors=errors,
         auditors=council_people(access.council, (Role.AUDITOR, Role.MANAGER, Role.COUNCIL_ADMIN))))
@@ -342,23 +366,20 @@ def _export(request, access, audit_id: int, kind: str):
     if not found.is_complete:
         raise Http404("Only a submitted audit can be exported.")
     if kind == "pdf":
-        body, content_type = exports.audit_pdf(found), "application/pdf"
+        body, content_type = exports.audit_pdf(found), downloads.PDF
     else:
-        body = exports.audit_docx(found)
-        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        body, content_type = exports.audit_docx(found), downloads.DOCX
     log_child_access(request, access, subject=f"case audit {found.pk} ({kind.upper()})", why="downloaded the audit",
                      child_id=found.child_id, action="export")
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="audit-{found.pk}.{kind}"'
-    return response
+    return downloads.attachment(body, exports.audit_filename(found, kind), content_type)
 
 
-@council_view(CHILD_LEVEL)
+@council_view(CHILD_LEVEL, post=None)
 def audit_pdf(request, audit_id: int, *, access):
     return _export(request, access, audit_id, "pdf")
 
 
-@council_view(CHILD_LEVEL)
+@council_view(CHILD_LEVEL, post=None)
 def audit_docx(request, audit_id: int, *, access):
     return _export(request, access, audit_id, "docx")
 
@@ -366,9 +387,9 @@ def audit_docx(request, audit_id: int, *, access):
 # --------------------------------------------------------------------------- actions
 
 
-@council_view(CHILD_LEVEL)
+@council_view(CHILD_LEVEL, post=None)
 def actions(request, *, access):
-    shown = request.GET.get("show", "mine" if not access.can(AUDIT) else "open")
+    shown = request.GET.get("show", "mine" if not may_run_audits(access) else "open")
     found = access.action_filter(AuditAction.objects.filter(council=access.council), request.user).select_related(
         "audit", "owner")
     today = timezone.localdate()
@@ -384,27 +405,28 @@ def actions(request, *, access):
     return render(request, "audits/actions.html", _context(access, actions=found, shown=shown, today=today))
 
 
-@council_view(CHILD_LEVEL)
+@council_view(CHILD_LEVEL, post=CHILD_LEVEL)
 def action(request, action_id: int, *, access):
     found = _action(access, request, action_id)
-    is_owner = found.owner_id == request.user.pk
-    may_close = found.status == AuditAction.OPEN and (is_owner or access.can(AUDIT))
-    may_verify = (found.status == AuditAction.CLOSED and access.can(AUDIT)
-                  and request.user.pk not in (found.owner_id, found.closed_by_id))
+    closing = found.status == AuditAction.OPEN and may_close(access, found)
+    verifying = found.status == AuditAction.CLOSED and may_verify(access, found)
     errors, values = {}, {"evidence": "", "note": ""}
     if request.method == "POST":
         values = {"evidence": request.POST.get("evidence", ""), "note": request.POST.get("note", "")}
         step = request.POST.get("step")
+        if (step == "close" and not may_close(access, found)) or (
+                step in ("verify", "return") and not may_verify(access, found)):
+            raise PermissionDenied("You cannot do that to this action.")
         try:
-            if step == "close" and may_close:
+            if step == "close":
                 do.close_action(found, request.user, evidence=values["evidence"])
                 messages.success(request, "Action closed. Someone other than you will verify it.")
-            elif step in ("verify", "return") and may_verify:
+            elif step in ("verify", "return"):
                 do.verify_action(found, request.user, accept=step == "verify", note=values["note"])
                 messages.success(request, "Verified: the loop is closed." if step == "verify"
                                  else "Returned to the owner.")
             else:
-                raise PermissionDenied("You cannot do that to this action.")
+                raise do.AuditError("Choose whether to close, verify or return the action.")
         except do.AuditError as exc:
             errors = exc.errors
         else:
@@ -412,14 +434,14 @@ def action(request, action_id: int, *, access):
     log_child_access(request, access, subject=f"audit action {found.pk}", why="opened the action",
                      child_id=found.audit.child_id)
     return render(request, "audits/action.html", _context(
-        access, action=found, may_close=may_close, may_verify=may_verify, errors=errors, values=values,
+        access, action=found, may_close=closing, may_verify=verifying, errors=errors, values=values,
         today=timezone.localdate(), may_open_audit=_audits(access).filter(pk=found.audit_id).exists()))
 
 
 # --------------------------------------------------------------------------- learning
 
 
-@council_view(AGGREGATES)
+@council_view(AGGREGATES, post=None)
 def learning(request, *, access):
     return render(request, "audits/learning.html", _context(access, **pages.learning(access.council)))
 

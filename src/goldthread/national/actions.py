@@ -15,8 +15,17 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
+from goldthread.accounts.access import (
+    enforce_national,
+    may_decide_proposal,
+    may_edit_register,
+    may_propose_correction,
+)
+from goldthread.accounts.models import display_name
 from goldthread.core.national import indicators as ind
 from goldthread.core.national import interventions as iv
 from goldthread.core.national import risk
@@ -33,6 +42,7 @@ from .models import (
     IndicatorValue,
     Inspection,
     Intervention,
+    InterventionProposal,
     NationalFile,
     RiskBacktest,
     RiskScore,
@@ -40,6 +50,8 @@ from .models import (
 )
 
 log = logging.getLogger(__name__)
+NOT_AN_EDITOR = ("Only national editors (the DfE and regional improvement alliances) can change the intervention "
+                 "register.")
 OFSTED_OUTCOMES = "ofsted_outcomes"
 ACCEPTED = ("a DfE explore-education-statistics CSV (children in need, child protection, children looked after, "
             "care leavers, workforce or ONS population), MHCLG's RO3 workbook, the deprivation CSV, or Ofsted's "
@@ -258,7 +270,10 @@ class InterventionImportError(Exception):
 @transaction.atomic
 def import_interventions(path, created_by=None) -> tuple[int, list[iv.Problem]]:
     """Add the interventions in a CSV to the register, all or nothing. Rows already in the register
-    (same council, kind and start date) are updated, not duplicated. Returns (rows, warnings)."""
+    (same council, kind and start date) are updated, not duplicated. Returns (rows, warnings).
+    ``created_by`` must be a national editor; None is the operator's ``goldthread national interventions
+    import`` on the server."""
+    enforce_national(may_edit_register, created_by, message=NOT_AN_EDITOR)
     table, problems = iv.read_interventions_csv(path, read_code_map())
     if iv.has_errors(problems):
         raise InterventionImportError(problems)
@@ -331,13 +346,10 @@ def save_intervention(intervention: Intervention | None, *, council: LocalAuthor
                       user=None) -> Intervention:
     """Add an intervention to the register (``intervention`` None) or change one. The same rules as the
     CSV import: a kind from KINDS, a real council, an end date (if any) not before the start, and one
-    entry per council, kind and start date. Raises InterventionError, changing nothing."""
-    if kind not in iv.KINDS:
-        raise InterventionError("kind", f"{kind!r} is not a kind of intervention")
-    if council.fictional:
-        raise InterventionError("council", f"{council.name} is a demonstration council, not a real one")
-    if end_date is not None and end_date < start_date:
-        raise InterventionError("end_date", "The end date must be the same as or after the start date")
+    entry per council, kind and start date. Raises InterventionError, changing nothing. ``user`` must be a
+    national editor (PermissionDenied); None is a change made on the server with no person behind it."""
+    enforce_national(may_edit_register, user, message=NOT_AN_EDITOR)
+    _check_entry(council, kind, start_date, end_date)
     clash = Intervention.objects.filter(council=council, kind=kind, start_date=start_date)
     if intervention is not None:
         clash = clash.exclude(pk=intervention.pk)
@@ -353,3 +365,66 @@ def save_intervention(intervention: Intervention | None, *, council: LocalAuthor
     intervention.save()
     log.info("intervention %s saved by user %s", intervention.pk, getattr(user, "pk", None))
     return intervention
+
+
+def _check_entry(council: LocalAuthority, kind: str, start_date: dt.date, end_date: dt.date | None) -> None:
+    if kind not in iv.KINDS:
+        raise InterventionError("kind", f"{kind!r} is not a kind of intervention")
+    if council.fictional:
+        raise InterventionError("council", f"{council.name} is a demonstration council, not a real one")
+    if end_date is not None and end_date < start_date:
+        raise InterventionError("end_date", "The end date must be the same as or after the start date")
+
+
+# --------------------------------------------------------------------------- proposed corrections
+
+
+@transaction.atomic
+def propose_correction(intervention: Intervention, user, *, kind: str, start_date: dt.date,
+                       end_date: dt.date | None = None, notes: str = "", source: str = "",
+                       reason: str) -> InterventionProposal:
+    """A manager or council admin of the entry's council proposes a correction to it (the register is national
+    data: a national editor decides). Raises PermissionDenied for anyone else, InterventionError when the
+    proposal cannot be made (the same rules as an entry, a reason, and a change)."""
+    if not may_propose_correction(user, intervention):
+        raise PermissionDenied("Only a manager or council admin of the entry's own council can propose a correction "
+                               "to it.")
+    _check_entry(intervention.council, kind, start_date, end_date)
+    if not reason.strip():
+        raise InterventionError("reason", "Say why the entry needs correcting")
+    proposed = (kind, start_date, end_date, notes.strip(), source.strip())
+    if proposed == (intervention.kind, intervention.start_date, intervention.end_date, intervention.notes,
+                    intervention.source):
+        raise InterventionError("kind", "Change at least one part of the entry: what you entered is what the "
+                                        "register already says")
+    made = InterventionProposal.objects.create(
+        intervention=intervention, council=intervention.council, kind=kind, start_date=start_date, end_date=end_date,
+        notes=notes.strip(), source=source.strip(), reason=reason.strip(), proposed_by=user,
+        proposed_by_name=display_name(user))
+    log.info("correction %s to intervention %s proposed by user %s", made.pk, intervention.pk, user.pk)
+    return made
+
+
+@transaction.atomic
+def decide_proposal(proposal: InterventionProposal, user, *, accept: bool, reason: str = "") -> InterventionProposal:
+    """A national editor accepts a proposed correction (the entry takes the proposed values, by the same rules as
+    any change to the register) or rejects it with a reason. Raises PermissionDenied for anyone else (and for
+    the person who proposed it), InterventionError when it cannot be decided."""
+    proposal = InterventionProposal.objects.select_for_update().select_related("intervention__council").get(
+        pk=proposal.pk)
+    if not may_decide_proposal(user, proposal):
+        raise PermissionDenied("Only a national editor who did not propose the correction can decide it.")
+    if proposal.status != InterventionProposal.PENDING:
+        raise InterventionError("decision", "This correction has already been decided")
+    if not accept and not reason.strip():
+        raise InterventionError("decision_reason", "Say why the correction is rejected")
+    if accept:
+        entry = proposal.intervention
+        save_intervention(entry, council=entry.council, kind=proposal.kind, start_date=proposal.start_date,
+                          end_date=proposal.end_date, notes=proposal.notes, source=proposal.source, user=user)
+    proposal.status = InterventionProposal.ACCEPTED if accept else InterventionProposal.REJECTED
+    proposal.decided_by, proposal.decided_by_name, proposal.decided_at = user, display_name(user), timezone.now()
+    proposal.decision_reason = reason.strip()
+    proposal.save()
+    log.info("correction %s %s by user %s", proposal.pk, proposal.status, user.pk)
+    return proposal

@@ -36,8 +36,10 @@ def _date(form: forms.Form, prefix: str, label: str, required: bool) -> dt.date 
     if absent:
         fail(f"The {label} must include a {' and '.join(absent)}", absent)
         return None
-    if not all(given[p].isdigit() for p in PARTS):
-        fail(f"The {label} must be a real date", [p for p in PARTS if not given[p].isdigit()])
+    not_numbers = [p for p in PARTS if not (given[p].isascii() and given[p].isdigit())
+                   or (p != "year" and len(given[p]) > 2)]
+    if not_numbers:
+        fail(f"The {label} must be a real date", not_numbers)
         return None
     if len(given["year"]) != 4:
         fail("Year must include 4 numbers", ["year"])
@@ -107,16 +109,55 @@ class InterventionForm(forms.Form):
                 out[prefix][part] = "" if value is None else str(value)
         return out
 
+    ORDER = ["council", "kind", "start_date_day", "start_date_month", "start_date_year", "end_date_day",
+             "end_date_month", "end_date_year", "notes", "source"]
+
     def error_fields(self) -> list[tuple[str, str]]:
-        """(element id, message) for the error summary, in the order of the page."""
-        order = ["council", "kind", "start_date_day", "start_date_month", "start_date_year", "end_date_day",
-                 "end_date_month", "end_date_year", "notes", "source"]
-        anchors = {"kind": "kind"}
-        out = []
-        for name in order:
+        """(element id, message) for the error summary, in the order of the page; a problem with the whole
+        form links to its first field."""
+        anchors = {"kind": "kind", "decision": "decision"}
+        first = self.ORDER[0]
+        out = [(anchors.get(first, f"id_{first}"), message) for message in self.non_field_errors()]
+        for name in self.ORDER:
             for message in self.errors.get(name, []):
                 out.append((anchors.get(name, f"id_{name}"), message))
         return out
+
+
+class CorrectionForm(InterventionForm):
+    """A council's proposed correction to its own entry: the entry's parts as they should be, and why."""
+
+    ORDER = [*InterventionForm.ORDER[1:], "reason"]
+
+    reason = forms.CharField(max_length=5000, label="Why does the entry need correcting?",
+                             help_text="For example, the date the DfE notice was lifted, and where that is recorded.",
+                             error_messages={"required": "Say why the entry needs correcting",
+                                             "max_length": "The reason must be 5,000 characters or fewer"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["council"]
+
+
+class DecisionForm(forms.Form):
+    """A national editor's decision on a proposed correction."""
+
+    ORDER = ["decision", "decision_reason"]
+    error_fields = InterventionForm.error_fields
+
+    decision = forms.ChoiceField(choices=[("accept", "Accept the correction"), ("reject", "Reject it")],
+                                 label="Your decision",
+                                 error_messages={"required": "Choose whether to accept or reject the correction",
+                                                 "invalid_choice": "Choose whether to accept or reject the correction"})
+    decision_reason = forms.CharField(required=False, max_length=5000, label="Reason",
+                                      help_text="Needed when you reject the correction; the council will see it.",
+                                      error_messages={"max_length": "The reason must be 5,000 characters or fewer"})
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not (cleaned.get("decision_reason") or "").strip():
+            self.add_error("decision_reason", "Say why the correction is rejected")
+        return cleaned
 
 
 class ImportForm(forms.Form):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from goldthread.core.national.interventions import KINDS
+from goldthread.core.national.intervention_kinds import KINDS
 from goldthread.councils.models import LocalAuthority
 
 
@@ -135,6 +135,40 @@ class Intervention(models.Model):
         return f"{self.council}: {self.get_kind_display()} from {self.start_date}"
 
 
+class InterventionProposal(models.Model):
+    """A correction to an entry in the intervention register, proposed by a manager or council admin of the
+    entry's council. A national editor accepts it (the register takes the proposed values) or rejects it
+    with a reason; the proposal is kept either way."""
+
+    PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
+    STATUSES = [(PENDING, "Waiting for a decision"), (ACCEPTED, "Accepted"), (REJECTED, "Rejected")]
+
+    intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="proposals")
+    council = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+",
+                                help_text="The entry's council when the correction was proposed.")
+    kind = models.CharField(max_length=30, choices=list(KINDS.items()))
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    source = models.TextField(blank=True)
+    reason = models.TextField(help_text="Why the entry is wrong, from the person proposing the correction.")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    proposed_by_name = models.CharField(max_length=300, help_text="Kept if the account is later removed.")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=STATUSES, default=PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_by_name = models.CharField(max_length=300, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Correction to {self.intervention} proposed by {self.proposed_by_name} ({self.status})"
+
+
 class RiskScore(models.Model):
     """A current council's early-warning score, computed by ``actions.refresh_risk`` (pages only read it)."""
 
@@ -144,7 +178,7 @@ class RiskScore(models.Model):
     p_below_good = models.FloatField()
     last_judgement = models.CharField(max_length=120, blank=True)
     last_judgement_date = models.DateField(null=True, blank=True)
-    drivers = models.JSONField(default=list, help_text="The three things that raise p_inadequate most, in words.")
+    drivers = models.JSONField(default=list, help_text="Up to three things that raise p_inadequate, each saying why, in words.")
     computed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,8 +11,17 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from goldthread.accounts.access import AGGREGATES, CHILD_LEVEL, PLAN, council_view, log_child_access
-from goldthread.portal.formdata import council_people, date_from, date_values, person_in
+from goldthread.accounts.access import (
+    AGGREGATES,
+    CHILD_LEVEL,
+    PLAN,
+    council_view,
+    log_child_access,
+    may_edit_plan,
+    may_update,
+)
+from goldthread.portal.formdata import council_people, date_values, person_in
+from goldthread.portal.posted import posted_date, posted_id, posted_ids, posted_number
 
 from . import actions as do
 from . import pages
@@ -42,7 +51,7 @@ def _action(access, action_id: int) -> PlanAction:
 
 
 def _context(access, **more) -> dict:
-    return {"access": access, "council": access.council, "can_plan": access.can(PLAN), **more}
+    return {"access": access, "council": access.council, "can_plan": may_edit_plan(access), **more}
 
 
 def _as_at(request) -> dt.date | None:
@@ -52,8 +61,24 @@ def _as_at(request) -> dt.date | None:
         return None
 
 
-def _post_comment_or_update(request, access, *, plan, priority=None, action=None, may_update: bool) -> dict:
-    """The comment and progress-update forms on a priority's or action's page; returns errors, or {} if done."""
+CORRECTS_MESSAGE = "Choose the earlier update this corrects, or No"
+
+
+def _corrected(request, *, priority, action) -> Update | None:
+    """The earlier update of the same priority or action that a new update corrects (None for "No"); PlanError
+    when the form names anything else (not a number, a 20-digit id, another item's update)."""
+    given = (request.POST.get("corrects") or "").strip()
+    if not given:
+        return None
+    found = Update.objects.filter(pk=posted_id(given), priority=priority, action=action).first()
+    if found is None:
+        raise do.PlanError({"corrects": CORRECTS_MESSAGE})
+    return found
+
+
+def _post_comment_or_update(request, access, *, plan, priority=None, action=None) -> dict:
+    """The comment and progress-update forms on a priority's or action's page; returns errors, or {} if done.
+    Who may post an update is decided by ``may_update`` (the view offers the form, the action checks it)."""
     step = request.POST.get("step")
     try:
         if step == "comment":
@@ -61,16 +86,14 @@ def _post_comment_or_update(request, access, *, plan, priority=None, action=None
                            priority=priority, action=action, user=request.user)
             messages.success(request, "Your comment has been added.")
         elif step == "update":
-            if not may_update:
+            if not may_update(access, action or priority):
                 raise PermissionDenied("Only the owner, the lead or a plan editor can post progress updates here.")
-            corrects = Update.objects.filter(pk=request.POST.get("corrects") or 0, priority=priority,
-                                             action=action).first()
             do.post_update(priority=priority, action=action, rag=request.POST.get("rag", ""),
                            narrative=request.POST.get("narrative", ""), evidence=request.POST.get("evidence", ""),
-                           corrects=corrects, user=request.user)
+                           corrects=_corrected(request, priority=priority, action=action), user=request.user)
             messages.success(request, "Progress update posted.")
         else:
-            raise PermissionDenied("Unknown request.")
+            raise do.PlanError("Choose whether to post a progress update or a comment.")
     except do.PlanError as exc:
         return {f"{step}-{k}" if k else "": v for k, v in exc.errors.items()}
     return {}
@@ -79,15 +102,13 @@ def _post_comment_or_update(request, access, *, plan, priority=None, action=None
 # --------------------------------------------------------------------------- the plan
 
 
-@council_view(AGGREGATES)
+@council_view(AGGREGATES, post=PLAN)
 def home(request, *, access):
     plan = _plan(access, required=False)
     errors = {}
     if request.method == "POST" and plan is not None:
-        if not access.can(PLAN):
-            raise PermissionDenied("Only plan editors record consultations.")
         try:
-            do.record_consultation(plan, held_on=date_from(request.POST, "held_on"), who=request.POST.get("who", ""),
+            do.record_consultation(plan, held_on=posted_date(request.POST, "held_on"), who=request.POST.get("who", ""),
                                    how=request.POST.get("how", ""), summary=request.POST.get("summary", ""),
                                    user=request.user)
         except do.PlanError as exc:
@@ -101,7 +122,7 @@ def home(request, *, access):
     return render(request, "plans/home.html", context)
 
 
-@council_view(PLAN)
+@council_view(PLAN, post=PLAN)
 def new_plan(request, *, access):
     values = {"title": f"{access.council.name} children's services improvement plan", "vision": "",
               "recommendations": "", "source": "", "kind": Recommendation.OFSTED}
@@ -122,7 +143,7 @@ def new_plan(request, *, access):
                                                             kinds=Recommendation.KINDS))
 
 
-@council_view(PLAN)
+@council_view(PLAN, post=PLAN)
 def edit_plan(request, *, access):
     plan = _plan(access)
     values, errors = {"title": plan.title, "vision": plan.vision}, {}
@@ -138,14 +159,12 @@ def edit_plan(request, *, access):
     return render(request, "plans/plan_form.html", _context(access, values=values, errors=errors, new=False))
 
 
-@council_view(AGGREGATES)
+@council_view(AGGREGATES, post=PLAN)
 def recommendations(request, *, access):
     plan = _plan(access)
     values = {"kind": Recommendation.OFSTED, "reference": "", "text": "", "source": ""}
     errors = {}
     if request.method == "POST":
-        if not access.can(PLAN):
-            raise PermissionDenied("Only plan editors record recommendations.")
         values = {k: request.POST.get(k, "") for k in values}
         try:
             do.add_recommendation(plan, user=request.user, **values)
@@ -162,23 +181,23 @@ def recommendations(request, *, access):
 # --------------------------------------------------------------------------- priorities
 
 
-@council_view(AGGREGATES)
+@council_view(AGGREGATES, post=AGGREGATES)
 def priority(request, priority_id: int, *, access):
     """The board's progress view of one priority."""
     found = _priority(access, priority_id)
-    may_update = access.can(PLAN) or found.lead_id == request.user.pk
     errors = {}
     if request.method == "POST":
-        errors = _post_comment_or_update(request, access, plan=found.plan, priority=found, may_update=may_update)
+        errors = _post_comment_or_update(request, access, plan=found.plan, priority=found)
         if not errors:
             return redirect("plans:priority", la=access.council.ons_code, priority_id=found.pk)
     on = _as_at(request)
     return render(request, "plans/priority.html", _context(
-        access, priority=found, plan=found.plan, errors=errors, values=request.POST, may_update=may_update,
+        access, priority=found, plan=found.plan, errors=errors, values=request.POST,
+        may_update=may_update(access, found),
         rags=Update.RAGS, **pages.progress(access.council, found, on=on)))
 
 
-@council_view(PLAN)
+@council_view(PLAN, post=PLAN)
 def priority_form(request, priority_id: int | None = None, *, access):
     plan = _plan(access)
     found = _priority(access, priority_id) if priority_id else None
@@ -202,7 +221,7 @@ def priority_form(request, priority_id: int | None = None, *, access):
         teams=pages.known_teams(access.council)))
 
 
-@council_view(AGGREGATES)
+@council_view(AGGREGATES, post=None)
 def thread(request, priority_id: int, *, access):
     """The golden thread: from a priority down through its actions and measures to the teams, the children behind
     the figures (for roles that may see them) and the audits of those children."""
@@ -219,22 +238,21 @@ def thread(request, priority_id: int, *, access):
 # --------------------------------------------------------------------------- actions
 
 
-@council_view(AGGREGATES)
+@council_view(AGGREGATES, post=AGGREGATES)
 def action(request, action_id: int, *, access):
     found = _action(access, action_id)
-    may_update = access.can(PLAN) or found.owner_id == request.user.pk
     errors = {}
     if request.method == "POST":
-        errors = _post_comment_or_update(request, access, plan=found.priority.plan, action=found,
-                                         may_update=may_update)
+        errors = _post_comment_or_update(request, access, plan=found.priority.plan, action=found)
         if not errors:
             return redirect("plans:action", la=access.council.ons_code, action_id=found.pk)
     return render(request, "plans/action.html", _context(
-        access, action=found, errors=errors, values=request.POST, may_update=may_update, rags=Update.RAGS,
+        access, action=found, errors=errors, values=request.POST, may_update=may_update(access, found),
+        rags=Update.RAGS,
         **pages.action_page(access.council, found)))
 
 
-@council_view(PLAN)
+@council_view(PLAN, post=PLAN)
 def action_form(request, priority_id: int | None = None, action_id: int | None = None, *, access):
     found = _action(access, action_id) if action_id else None
     parent = found.priority if found else _priority(access, priority_id)
@@ -253,8 +271,8 @@ def action_form(request, priority_id: int | None = None, action_id: int | None =
             saved = do.save_action(
                 parent, found, title=values["title"], description=values["description"],
                 owner=person_in(access.council, values["owner"]), lead=person_in(access.council, values["lead"]),
-                start_date=date_from(request.POST, "start"), due_date=date_from(request.POST, "due"),
-                status=values["status"], recommendations=[int(r) for r in chosen if r.isdigit()],
+                start_date=posted_date(request.POST, "start"), due_date=posted_date(request.POST, "due"),
+                status=values["status"], recommendations=posted_ids(chosen),
                 teams=values["teams"].split(","), user=request.user)
         except do.PlanError as exc:
             errors = {("due-day" if k == "due_date" else k): v for k, v in exc.errors.items()}
@@ -267,7 +285,7 @@ def action_form(request, priority_id: int | None = None, action_id: int | None =
         recommendations=parent.plan.recommendations.all(), teams=pages.known_teams(access.council)))
 
 
-@council_view(PLAN)
+@council_view(PLAN, post=PLAN)
 def measure_form(request, priority_id: int | None = None, action_id: int | None = None, *, access):
     found_action = _action(access, action_id) if action_id else None
     found_priority = None if found_action else _priority(access, priority_id)
@@ -285,8 +303,8 @@ def measure_form(request, priority_id: int | None = None, action_id: int | None 
                                                   "'30/9/2027 70', one per line."})
             do.add_success_measure(
                 priority=found_priority, action=found_action, measure_id=values["measure_id"],
-                baseline_date=date_from(request.POST, "baseline"), baseline_value=pages.number(values["baseline_value"]),
-                target_date=date_from(request.POST, "target"), target_value=pages.number(values["target_value"]),
+                baseline_date=posted_date(request.POST, "baseline"), baseline_value=posted_number(values["baseline_value"]),
+                target_date=posted_date(request.POST, "target"), target_value=posted_number(values["target_value"]),
                 milestones=milestones, user=request.user)
         except do.PlanError as exc:
             errors = {({"baseline_date": "baseline-day", "target_date": "target-day"}.get(k, k)): v
@@ -304,13 +322,13 @@ def measure_form(request, priority_id: int | None = None, action_id: int | None 
 # --------------------------------------------------------------------------- teams and visits
 
 
-@council_view(AGGREGATES)
+@council_view(AGGREGATES, post=None)
 def team(request, team: str, *, access):
     """Back up the golden thread: from a team to the priorities and actions it serves."""
     return render(request, "plans/team.html", _context(access, team=team, **pages.team_view(access.council, team)))
 
 
-@council_view(AGGREGATES)
+@council_view(AGGREGATES, post=None)
 def visits(request, *, access):
     today = timezone.localdate()
     found = Visit.objects.filter(council=access.council).prefetch_related("priorities")
@@ -318,12 +336,12 @@ def visits(request, *, access):
         access, upcoming=[v for v in found if v.date >= today][::-1], past=[v for v in found if v.date < today]))
 
 
-@council_view(PLAN)
+@council_view(PLAN, post=PLAN)
 def new_visit(request, *, access):
     return _visit_page(request, access, None)
 
 
-@council_view(AGGREGATES)
+@council_view(AGGREGATES, post=PLAN)
 def visit(request, visit_id: int, *, access):
     found = Visit.objects.filter(council=access.council, pk=visit_id).first()
     if found is None:
@@ -341,12 +359,10 @@ def _visit_page(request, access, found: Visit | None):
     chosen = {str(p) for p in found.priorities.values_list("pk", flat=True)} if found else set()
     errors = {}
     if request.method == "POST":
-        if not access.can(PLAN):
-            raise PermissionDenied("Only plan editors record visits.")
         values = {k: request.POST.get(k, "") for k in values}
         chosen = set(request.POST.getlist("priorities"))
         try:
-            saved = do.record_visit(access.council, found, kind=values["kind"], date=date_from(request.POST, "date"),
+            saved = do.record_visit(access.council, found, kind=values["kind"], date=posted_date(request.POST, "date"),
                                     title=values["title"], focus=values["focus"], findings=values["findings"],
                                     priorities=[p for p in priorities if str(p.pk) in chosen], user=request.user)
         except do.PlanError as exc:
@@ -356,4 +372,4 @@ def _visit_page(request, access, found: Visit | None):
             return redirect("plans:visit", la=access.council.ons_code, visit_id=saved.pk)
     return render(request, "plans/visit.html", _context(
         access, visit=found, values=values, chosen=chosen, errors=errors, kinds=Visit.KINDS, priorities=priorities,
-        editable=access.can(PLAN)))
+        editable=may_edit_plan(access)))

@@ -1,4 +1,5 @@
-"""Reading GOV.UK form patterns the portal's apps share: date inputs and choosing a person in the council."""
+"""Reading GOV.UK form patterns the portal's apps share: date inputs and choosing a person in the council
+(posted values themselves are read through goldthread.portal.posted)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,7 @@ import datetime as dt
 
 from goldthread.accounts.models import Membership
 
-
-def date_from(post, prefix: str) -> dt.date | None:
-    """A GOV.UK date input (prefix-day, prefix-month, prefix-year); None when blank or not a real date."""
-    try:
-        return dt.date(int(post.get(f"{prefix}-year", "")), int(post.get(f"{prefix}-month", "")),
-                       int(post.get(f"{prefix}-day", "")))
-    except ValueError:
-        return None
+from .posted import posted_id
 
 
 def date_values(prefix: str, day: dt.date | None) -> dict[str, str]:
@@ -33,8 +27,7 @@ def council_people(council, roles=None) -> list:
 
 def person_in(council, user_id) -> object | None:
     """The person with this id, if they have a role in the council (anything else is None)."""
-    try:
-        wanted = int(user_id)
-    except (TypeError, ValueError):
+    wanted = posted_id(user_id)
+    if wanted is None:
         return None
     return next((u for u in council_people(council) if u.pk == wanted), None)

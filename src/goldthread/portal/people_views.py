@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from goldthread.accounts.access import PEOPLE, council_view
 from goldthread.accounts.actions import add_person, grant_role, revoke_role
 from goldthread.accounts.models import ROLE_DESCRIPTIONS, Membership, Role
+from goldthread.portal.posted import posted_id
 
 
 class PersonForm(forms.Form):
@@ -51,7 +52,7 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
 
 
-@council_view(PEOPLE)
+@council_view(PEOPLE, post=PEOPLE)
 def people(request, *, access):
     council = access.council
     form = PersonForm(request.POST or None) if request.POST.get("action") == "add" else PersonForm()
@@ -65,7 +66,7 @@ def people(request, *, access):
                                       f"in {council.name}.")
             return redirect("portal:people", la=council.ons_code)
         if action in ("change", "remove"):
-            membership = Membership.objects.filter(pk=request.POST.get("membership"), council=council).first()
+            membership = Membership.objects.filter(pk=posted_id(request.POST.get("membership")), council=council).first()
             if membership is None or membership.user == request.user:
                 messages.error(request, "You cannot change your own role; ask another council admin.")
             elif action == "remove":

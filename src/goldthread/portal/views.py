@@ -20,6 +20,7 @@ from goldthread.accounts.access import (
     council_view,
     log_child_access,
     memberships,
+    reason_from,
     signed_in,
 )
 from goldthread.accounts.models import AccessLogEntry
@@ -42,18 +43,18 @@ def _latest(access):
     return extracts, (extracts[-1] if extracts else None)
 
 
-@signed_in
+@signed_in(post=None)
 def home(request):
     return render(request, "portal/home.html", {"memberships": memberships(request.user)})
 
 
-@signed_in
+@signed_in(post=None)
 def measure_definitions(request):
     groups = [(label, [m for m in REGISTRY.values() if m.group == key]) for key, label in GROUPS.items()]
     return render(request, "portal/measure_definitions.html", {"groups": groups})
 
 
-@council_view(AGGREGATES)
+@council_view(AGGREGATES, post=None)
 def dashboard(request, *, access):
     """The council's measures as practice flows. What it shows is rendered once per version of the
     council's data (``data.page_version``) and reused; the functions below run only when it is not cached."""
@@ -72,7 +73,7 @@ def dashboard(request, *, access):
         "can_upload": access.can(UPLOAD)})
 
 
-@council_view(AGGREGATES)
+@council_view(AGGREGATES, post=None)
 def measure(request, measure_id: str, *, access):
     """A measure's definition, value, trend, breakdowns and published comparison, rendered once per version
     of the council's data and reused (the function below runs only when it is not cached)."""
@@ -89,7 +90,7 @@ def measure(request, measure_id: str, *, access):
             comparators = {f"England ({card.england[0]})": card.england[1]} if card.england else None
             context["trend"] = charts.trend(
                 [(d.strftime("%b %Y"), v) for d, v in card.series], title=measure.title, unit=measure.unit,
-                target=card.target, comparators=comparators, polarity=measure.polarity)
+                target=card.target, comparators=comparators, polarity=measure.polarity, expected=card.expected)
             split = data.breakdowns(latest, measure, access.council)
             context["team_chart"] = charts.bars(
                 [(b.group, b.value) for b in split["team"] if b.value is not None],
@@ -102,7 +103,7 @@ def measure(request, measure_id: str, *, access):
         "can_see_children": access.can(CHILD_LEVEL), "version": data.page_version(access.council)})
 
 
-@council_view(CHILD_LEVEL)
+@council_view(CHILD_LEVEL, post=None)
 def measure_children(request, measure_id: str, *, access):
     """The rows behind a number: the children counted, and those in the total but not counted."""
     measure = _measure(measure_id)
@@ -128,7 +129,7 @@ def measure_children(request, measure_id: str, *, access):
         "as_at": as_at, "audits": audits, "actions": audits and measure.id.startswith("audit_actions")})
 
 
-@council_view(CHILD_LEVEL)
+@council_view(CHILD_LEVEL, post=None)
 def child(request, child_id: str, *, access):
     """One child's rows across every list of the latest extract: the golden thread to the frontline."""
     _, latest = _latest(access)
@@ -138,15 +139,14 @@ def child(request, child_id: str, *, access):
     workers = pd.DataFrame([{"allocated_worker": row.get("allocated_worker")} for _, rows in sections for row in rows])
     if workers.empty or access.child_filter(workers).empty:
         raise Http404("No such child in the latest extract, or not one allocated to you.")
-    why = request.GET.get("from") or "opened the child's record"
-    log_child_access(request, access, subject=f"child's record as at {latest.extract_date:%d/%m/%Y}", why=why,
-                     child_id=child_id)
+    log_child_access(request, access, subject=f"child's record as at {latest.extract_date:%d/%m/%Y}",
+                     why=reason_from(request, access), child_id=child_id)
     return render(request, "portal/child.html", {
         "access": access, "council": access.council, "latest": latest, "child_id": child_id,
         "sections": data.child_display(sections)})
 
 
-@council_view(AGGREGATES)
+@council_view(AGGREGATES, post=None)
 def workforce(request, *, access):
     extracts, latest = _latest(access)
     context = {"access": access, "council": access.council, "latest": latest}
@@ -166,7 +166,7 @@ def workforce(request, *, access):
     return render(request, "portal/workforce.html", context)
 
 
-@council_view(PEOPLE)
+@council_view(PEOPLE, post=None)
 def access_log(request, *, access):
     entries = AccessLogEntry.objects.filter(council=access.council)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))

@@ -14,6 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from goldthread.accounts.models import Membership
 from goldthread.audits.actions import (
     AuditError,
     EditConflict,
@@ -639,6 +640,7 @@ def test_measure_dates_are_month_ends_then_today():
 
 def test_the_refresh_command_stores_values_for_each_council(northby, southmoor, people):
     _submit(_planned(northby), people["auditor"], "good")
+    Membership.objects.filter(user=people["other_council"]).update(role="auditor")  # an analyst runs no audits
     _submit(_planned(southmoor), people["other_council"], "inadequate")
     AuditMeasureValue.objects.all().delete()
     per_council = len(audit_measure_ids())  # one date: the audits were all submitted today

@@ -123,7 +123,7 @@ def test_the_audit_loop_in_a_browser(page, log_in, browser_log, people, northby_
     follow(page, page.get_by_role("button", name="Draw the sample"))
     assert error_summary(page) == [
         "Enter the number of cases as a whole number, for example 10.",
-        "Enter the seed as a whole number, or leave it blank for a new one.",
+        "Enter the seed as a whole number of up to 18 digits, or leave it blank for a new one.",
         "Enter the month the programme covers, for example 1 3 2027.",
         "Enter a title for the programme.",
     ]

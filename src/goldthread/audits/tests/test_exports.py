@@ -34,7 +34,7 @@ def audited(councils, northby_extract, people):
     people["auditor"].first_name, people["auditor"].last_name = "Audrey", "Quinn"
     people["practitioner"].first_name, people["practitioner"].last_name = "Ezra", "Leigh"
     people["manager"].first_name, people["manager"].last_name = "Max", "Moderator"
-    people["analyst"].first_name, people["analyst"].last_name = "Ana", "Checker"
+    people["council_admin"].first_name, people["council_admin"].last_name = "Ana", "Checker"
     for user in people.values():
         user.save()
     actions.ensure_shipped_tools(council)
@@ -44,7 +44,8 @@ def audited(councils, northby_extract, people):
                                          user=people["manager"])
     audit = programme.audits.order_by("pk").first()
     # Annex A child IDs are text and may start with zeros; the workbook must keep them.
-    Audit.objects.filter(pk=audit.pk).update(child_id=LEADING_ZEROS_ID)
+    # The practitioner reflects on the audit, so the child is theirs.
+    Audit.objects.filter(pk=audit.pk).update(child_id=LEADING_ZEROS_ID, allocated_worker="Ezra Leigh")
     audit.refresh_from_db()
     findings = {
         section["key"]: {
@@ -67,7 +68,7 @@ def audited(councils, northby_extract, people):
                                 owner=people["practitioner"], due_date=dt.date(2021, 4, 30),
                                 priority=AuditAction.HIGH, user=people["auditor"])
     action = actions.close_action(action, people["practitioner"], evidence=EVIDENCE)
-    actions.verify_action(action, people["analyst"], accept=True, note=VERIFICATION)
+    actions.verify_action(action, people["council_admin"], accept=True, note=VERIFICATION)
     audit.refresh_from_db()
     return programme, audit
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from goldthread.accounts.models import NationalRole
 from goldthread.conftest import PASSWORD
 from goldthread.national.actions import load_packaged
 from goldthread.testing.browser import assert_accessible, assert_keyboard_reachable, visible_text
@@ -14,9 +15,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BAD_CSV = "la_code,kind,start_date\nSheffield,dfe_adviser,01/01/2024\nNowhere Borough,trust,01/01/2024\n"
 
 
-def test_a_manager_reads_the_national_picture_and_keeps_the_register(page, log_in, browser_log, people,
-                                                                     live_server, tmp_path):
+def test_a_national_editor_reads_the_national_picture_and_keeps_the_register(page, log_in, browser_log, people,
+                                                                            live_server, tmp_path):
     load_packaged()
+    # Max leads improvement in Northby and also keeps the register for a regional improvement alliance.
+    NationalRole.objects.create(user=people["manager"], role=NationalRole.EDITOR, organisation="DfE")
     log_in("max", PASSWORD)
 
     page.goto(live_server.url + reverse("national:rug"))

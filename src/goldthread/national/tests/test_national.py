@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
+from goldthread.accounts.models import Membership, NationalRole
 from goldthread.core.national._util import data_folder
 from goldthread.national.actions import (
+    InterventionError,
     InterventionImportError,
     NationalLoadError,
+    decide_proposal,
     import_interventions,
     load_files,
     load_packaged,
+    propose_correction,
+    save_intervention,
 )
 from goldthread.national.models import (
     AggregateValue,
     IndicatorValue,
     Inspection,
     Intervention,
+    InterventionProposal,
     NationalFile,
     StatisticalNeighbour,
 )
@@ -154,3 +163,91 @@ def test_interventions_import_is_all_or_nothing(councils, tmp_path, capsys):
     call_command("national", "interventions", "list")
     listed = capsys.readouterr().out
     assert "Doncaster: DfE-appointed children's services commissioner, 01/10/2015 to 31/03/2017" in listed
+
+
+# --------------------------------------------------------------------------- who changes the register
+
+
+@pytest.fixture
+def register_people(councils, people):
+    """Council roles from the shared fixture, two national editors, and Sheffield's and Doncaster's managers."""
+    users = get_user_model()
+    found = dict(people)
+    for key in ("editor", "second_editor"):
+        found[key] = users.objects.create_user(key)
+        NationalRole.objects.create(user=found[key], role=NationalRole.EDITOR, organisation="DfE")
+    for key, code in (("sheffield_manager", "E08000019"), ("doncaster_admin", "E08000017")):
+        found[key] = users.objects.create_user(key)
+        Membership.objects.create(user=found[key], council=councils.get(ons_code=code),
+                                  role="manager" if key == "sheffield_manager" else "council_admin")
+    return found
+
+
+def test_only_national_editors_change_the_register_whoever_calls_the_action(councils, register_people, tmp_path):
+    sheffield = councils.get(ons_code="E08000019")
+    entry = {"council": sheffield, "kind": "trust", "start_date": dt.date(2020, 1, 1)}
+    for person in ("manager", "council_admin", "sheffield_manager", "national", "viewer"):
+        with pytest.raises(PermissionDenied, match="Only national editors"):
+            save_intervention(None, **entry, user=register_people[person])
+    good = write(tmp_path / "good.csv", "la_code,kind,start_date\n371,improvement_notice,01/06/2015\n")
+    with pytest.raises(PermissionDenied):
+        import_interventions(good, created_by=register_people["sheffield_manager"])
+    assert not Intervention.objects.exists()
+
+    saved = save_intervention(None, **entry, user=register_people["editor"])
+    assert saved.created_by == register_people["editor"]
+    assert import_interventions(good, created_by=register_people["second_editor"])[0] == 1
+    staff = get_user_model().objects.create_user("stan", is_staff=True)
+    assert save_intervention(saved, **entry, notes="Checked", user=staff).notes == "Checked"
+    # The operator's command on the server records no one, and may.
+    assert save_intervention(saved, **entry, notes="By the operator").updated_by is None
+
+
+def test_a_correction_is_proposed_by_the_entrys_own_council_and_decided_by_another_national_editor(
+        councils, register_people):
+    sheffield, doncaster = councils.get(ons_code="E08000019"), councils.get(ons_code="E08000017")
+    entry = Intervention.objects.create(council=sheffield, kind="trust", start_date=dt.date(2020, 1, 1))
+    other = Intervention.objects.create(council=sheffield, kind="commissioner", start_date=dt.date(2019, 1, 1))
+    change = {"kind": "trust", "start_date": dt.date(2020, 1, 1), "end_date": dt.date(2024, 3, 31),
+              "reason": "Services returned to the council."}
+    for person in ("manager", "doncaster_admin", "editor", "viewer", "national"):  # not Sheffield's manager
+        with pytest.raises(PermissionDenied):
+            propose_correction(entry, register_people[person], **change)
+    with pytest.raises(InterventionError, match="Say why"):
+        propose_correction(entry, register_people["sheffield_manager"], **{**change, "reason": " "})
+    with pytest.raises(InterventionError, match="Change at least one part"):
+        propose_correction(entry, register_people["sheffield_manager"], **{**change, "end_date": None})
+    with pytest.raises(InterventionError, match="end date must be"):
+        propose_correction(entry, register_people["sheffield_manager"], **{**change, "end_date": dt.date(2019, 1, 1)})
+    assert not InterventionProposal.objects.exists()
+
+    proposal = propose_correction(entry, register_people["sheffield_manager"], **change)
+    assert (proposal.status, proposal.proposed_by_name, proposal.council) == ("pending", "sheffield_manager",
+                                                                             sheffield)
+    for person in ("sheffield_manager", "council_admin", "doncaster_admin"):
+        with pytest.raises(PermissionDenied):
+            decide_proposal(proposal, register_people[person], accept=True)
+    with pytest.raises(InterventionError, match="Say why the correction is rejected"):
+        decide_proposal(proposal, register_people["editor"], accept=False, reason="")
+    decided = decide_proposal(proposal, register_people["editor"], accept=True)
+    entry.refresh_from_db()
+    assert decided.status == "accepted" and entry.end_date == dt.date(2024, 3, 31)
+    assert entry.updated_by == register_people["editor"] and decided.decided_by_name == "editor"
+    with pytest.raises(InterventionError, match="already been decided"):
+        decide_proposal(proposal, register_people["second_editor"], accept=False, reason="No")
+
+    # An editor who is also the council's manager may propose, but another editor decides.
+    Membership.objects.create(user=register_people["editor"], council=sheffield, role="manager")
+    own = propose_correction(other, register_people["editor"], kind="commissioner", start_date=dt.date(2020, 1, 1),
+                             reason="The commissioner started in 2020.")
+    with pytest.raises(PermissionDenied):
+        decide_proposal(own, register_people["editor"], accept=True)
+    # Accepting a correction obeys the register's rules: one entry per council, kind and start date.
+    Intervention.objects.create(council=sheffield, kind="commissioner", start_date=dt.date(2020, 1, 1))
+    with pytest.raises(InterventionError, match="already has"):
+        decide_proposal(own, register_people["second_editor"], accept=True)
+    own.refresh_from_db()
+    other.refresh_from_db()
+    assert own.status == "pending" and other.start_date == dt.date(2019, 1, 1)
+    assert decide_proposal(own, register_people["second_editor"], accept=False, reason="Duplicate").status == "rejected"
+    assert doncaster.interventions.count() == 0

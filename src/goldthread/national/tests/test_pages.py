@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import URLResolver, get_resolver, reverse
 
-from goldthread.conftest import NORTHBY, ROLE_USERS
+from goldthread.accounts.models import Membership, NationalRole
+from goldthread.conftest import NORTHBY, PASSWORD
 from goldthread.national.actions import load_packaged
-from goldthread.national.models import AggregateValue, IndicatorValue, Intervention, RiskBacktest, RiskScore
+from goldthread.national.models import (
+    AggregateValue,
+    IndicatorValue,
+    Intervention,
+    InterventionProposal,
+    RiskBacktest,
+    RiskScore,
+)
 
 SHEFFIELD, DONCASTER = "E08000019", "E08000017"
 YORKSHIRE = "E12000003"
@@ -148,25 +158,51 @@ def national_patterns() -> list:
     return [(f"national:{p.name}", p) for p in resolver.url_patterns]
 
 
-def test_who_may_open_each_national_page(client, people, councils):
-    """Every national page as every person: published data for everyone signed in; the register's forms for
-    managers and council admins in any council (the "intervention editor" rule)."""
+@pytest.fixture
+def national_people(people, councils):
+    """The named users, a national editor (Ned, DfE), a national reader (Rita, a regional improvement alliance)
+    and Shona, a manager in Sheffield."""
+    users = get_user_model()
+    found = dict(people)
+    for key, username, role in (("national_editor", "ned", NationalRole.EDITOR),
+                                ("national_reader", "rita", NationalRole.READER)):
+        found[key] = users.objects.create_user(username, password=PASSWORD)
+        NationalRole.objects.create(user=found[key], role=role, organisation="DfE")
+    found["sheffield_manager"] = users.objects.create_user("shona", password=PASSWORD)
+    Membership.objects.create(user=found["sheffield_manager"], council=councils.get(ons_code=SHEFFIELD), role="manager")
+    return found
+
+
+def test_who_may_open_each_national_page(client, national_people, councils):
+    """Every national page as every person, read and posted: published data for everyone signed in; the
+    register's forms for national editors only; proposing a correction to an entry for the managers and council
+    admins of its own council (not Northby's, for a Sheffield entry); deciding one for national editors."""
     entry = Intervention.objects.create(council=councils.get(ons_code=SHEFFIELD), kind="trust", start_date="2020-01-01")
-    values = {"la": SHEFFIELD, "intervention_id": entry.pk}
-    editors = {"manager", "council_admin"}
+    proposal = InterventionProposal.objects.create(
+        intervention=entry, council=entry.council, kind="trust", start_date=entry.start_date, reason="Ended in 2024",
+        end_date="2024-03-31", proposed_by=national_people["sheffield_manager"], proposed_by_name="shona")
+    values = {"la": SHEFFIELD, "intervention_id": entry.pk, "proposal_id": proposal.pk}
+    allowed = {"signed in": set(national_people), "national editor": {"national_editor"},
+               "correction proposer": {"sheffield_manager"}}
     checked = 0
     for name, pattern in national_patterns():
-        rule = pattern.callback.access_rule
-        assert rule in ("signed in", "intervention editor"), name
+        rule, post_rule = pattern.callback.access_rule, pattern.callback.post_rule
+        assert rule in allowed and post_rule in (None, rule), name
         url = reverse(name, kwargs={k: values[k] for k in pattern.pattern.converters})
         client.logout()
         assert client.get(url)["Location"].startswith(reverse("accounts:login")), name
-        for person in [*ROLE_USERS, "other_council", "national"]:
-            client.force_login(people[person])
-            expected = 200 if rule == "signed in" or person in editors else 403
+        for person, user in national_people.items():
+            client.force_login(user)
+            expected = 200 if person in allowed[rule] else 403
             assert client.get(url).status_code == expected, (name, person)
+            posted = client.post(url, {}).status_code
+            if expected == 403:
+                assert posted == 403, (name, person)
+            else:
+                assert posted == (405 if post_rule is None else 200), (name, person, posted)
             checked += 1
-    assert checked == 10 * 8
+    assert checked == 13 * len(national_people)
+    assert InterventionProposal.objects.count() == 1 and Intervention.objects.get().end_date is None
 
 
 def form(**changes) -> dict:
@@ -177,18 +213,20 @@ def form(**changes) -> dict:
     return data
 
 
-def test_managers_keep_the_register_and_others_cannot(client, people, councils):
+def test_national_editors_keep_the_register_and_council_managers_cannot(client, national_people, councils):
     sheffield = councils.get(ons_code=SHEFFIELD)
     new_url = reverse("national:intervention_new")
-    for person in ("viewer", "national", "other_council", "analyst"):
-        client.force_login(people[person])
+    for person in ("viewer", "national", "national_reader", "other_council", "analyst", "manager", "council_admin",
+                   "sheffield_manager"):
+        client.force_login(national_people[person])
         assert client.get(new_url).status_code == 403
-        assert client.post(new_url, form(council=sheffield.pk)).status_code == 403
+        refused = client.post(new_url, form(council=sheffield.pk))
+        assert refused.status_code == 403 and "Only national editors" in refused.content.decode()
         listing = text(client.get(reverse("national:interventions")))
         assert "Add an intervention" not in listing
     assert not Intervention.objects.exists()
 
-    client.force_login(people["manager"])
+    client.force_login(national_people["national_editor"])
     page = text(client.get(new_url))
     assert '<h1 class="govuk-heading-xl">Add an intervention</h1>' in page
     response = client.post(new_url, form(council=sheffield.pk))
@@ -196,10 +234,10 @@ def test_managers_keep_the_register_and_others_cannot(client, people, councils):
     saved = Intervention.objects.get()
     assert (saved.council, saved.kind, str(saved.start_date), saved.end_date) == (sheffield, "improvement_notice",
                                                                                   "2015-06-01", None)
-    assert saved.created_by == people["manager"] == saved.updated_by
+    assert saved.created_by == national_people["national_editor"] == saved.updated_by
     listing = text(client.get(response["Location"]))
     assert "DfE improvement notice (non-statutory) for Sheffield added to the register" in listing
-    assert "No end date" in listing and "by max" in listing
+    assert "No end date" in listing and "by ned" in listing
 
     edit_url = reverse("national:intervention_edit", args=[saved.pk])
     page = text(client.get(edit_url))
@@ -208,16 +246,21 @@ def test_managers_keep_the_register_and_others_cannot(client, people, councils):
                                       end_date_year="2018")).status_code == 302
     saved.refresh_from_db()
     assert str(saved.end_date) == "2018-03-31" and Intervention.objects.count() == 1
-    client.force_login(people["council_admin"])
+    staff = get_user_model().objects.create_user("stan", password=PASSWORD, is_staff=True)
+    client.force_login(staff)
     assert client.get(edit_url).status_code == 200
-    client.force_login(people["viewer"])
-    assert client.get(edit_url).status_code == 403
-    assert client.post(edit_url, form(council=sheffield.pk, notes="changed")).status_code == 403
+    for person in ("manager", "sheffield_manager"):  # Sheffield's own manager proposes, and does not edit
+        client.force_login(national_people[person])
+        assert client.get(edit_url).status_code == 403
+        assert client.post(edit_url, form(council=sheffield.pk, notes="changed")).status_code == 403
     saved.refresh_from_db()
     assert saved.notes == "Notice after the 2015 inadequate judgement"
+    listing = text(client.get(reverse("national:interventions")))
+    assert "Propose a correction" in listing and f'href="{reverse("national:intervention_edit", args=[saved.pk])}"' \
+        not in listing
 
     # A bad form: GOV.UK error summary and messages, and nothing saved.
-    client.force_login(people["manager"])
+    client.force_login(national_people["national_editor"])
     bad = text(client.post(new_url, form(kind="", start_date_day="", start_date_month="", start_date_year="")))
     assert "<title>Error: Add an intervention" in bad
     assert 'class="govuk-error-summary"' in bad and "There is a problem" in bad
@@ -235,7 +278,98 @@ def test_managers_keep_the_register_and_others_cannot(client, people, councils):
     again = text(client.post(new_url, form(council=sheffield.pk)))  # same council, kind and start date
     assert ("The register already has &#x27;DfE improvement notice (non-statutory)&#x27; for Sheffield starting on "
             "1 June 2015: change that entry instead") in again
+    # Values no form offers: a 20-digit council id and day, text for a month.
+    for changes in ({"council": "9" * 20}, {"start_date_day": "9" * 20}, {"start_date_month": "abc"},
+                    {"end_date_year": "9" * 20, "end_date_month": "1", "end_date_day": "1"}):
+        response = client.post(new_url, form(**{"council": sheffield.pk, **changes}))
+        assert response.status_code == 200 and 'class="govuk-error-summary"' in response.content.decode(), changes
     assert Intervention.objects.count() == 1
+
+
+def _correction(**changes) -> dict:
+    return {**form(start_date_day="1", start_date_month="1", start_date_year="2020", kind="trust", notes="",
+                   source="", end_date_day="31", end_date_month="3", end_date_year="2024",
+                   reason="The trust handed services back to the council on 31 March 2024."), **changes}
+
+
+def test_a_council_proposes_a_correction_to_its_own_entry_and_a_national_editor_decides(client, national_people,
+                                                                                       councils):
+    sheffield = councils.get(ons_code=SHEFFIELD)
+    entry = Intervention.objects.create(council=sheffield, kind="trust", start_date="2020-01-01")
+    url = reverse("national:intervention_propose", args=[entry.pk])
+
+    # Only Sheffield's managers and council admins: Northby's manager is refused, and nothing is recorded.
+    for person in ("manager", "council_admin", "national_editor", "national", "viewer"):
+        client.force_login(national_people[person])
+        assert client.get(url).status_code == 403, person
+        assert client.post(url, _correction()).status_code == 403, person
+    assert not InterventionProposal.objects.exists()
+
+    client.force_login(national_people["sheffield_manager"])
+    listing = text(client.get(reverse("national:interventions")))
+    assert f'href="{url}"' in listing and "Propose a correction" in listing
+    page = text(client.get(url))
+    assert '<h1 class="govuk-heading-xl">Propose a correction</h1>' in page
+    assert 'id="kind-trust" name="kind" type="radio" value="trust" checked' in page  # the entry as it stands
+    bad = text(client.post(url, _correction(reason="", start_date_month="13")))
+    assert "<title>Error: Propose a correction" in bad
+    assert '<li><a href="#id_start_date_day">The start date must be a real date</a></li>' in bad
+    assert '<li><a href="#id_reason">Say why the entry needs correcting</a></li>' in bad
+    unchanged = text(client.post(url, _correction(end_date_day="", end_date_month="", end_date_year="")))
+    assert "Change at least one part of the entry" in unchanged
+    assert not InterventionProposal.objects.exists()
+    done = client.post(url, _correction())
+    assert done.status_code == 302 and done["Location"] == reverse("national:proposals")
+    proposal = InterventionProposal.objects.get()
+    assert (proposal.status, str(proposal.end_date), proposal.proposed_by, proposal.council) == (
+        InterventionProposal.PENDING, "2024-03-31", national_people["sheffield_manager"], sheffield)
+    mine = text(client.get(done["Location"]))
+    assert "Correction proposed for Sheffield" in mine and "1 waiting for a decision" in mine
+    assert "The trust handed services back" in mine and "Review" not in mine
+    entry.refresh_from_db()
+    assert entry.end_date is None  # nothing changes until a national editor accepts it
+
+    # Who reads the proposals: national roles all of them; a council's managers their own; others none.
+    client.force_login(national_people["national"])
+    assert "0 waiting for a decision" in text(client.get(reverse("national:proposals")))
+    client.force_login(national_people["national_reader"])
+    assert "The trust handed services back" in text(client.get(reverse("national:proposals")))
+
+    # A national editor compares and decides: a rejection needs a reason; an acceptance changes the register.
+    client.force_login(national_people["national_editor"])
+    review_url = reverse("national:proposal", args=[proposal.pk])
+    assert f'href="{review_url}"' in text(client.get(reverse("national:proposals")))
+    review = text(client.get(review_url))
+    assert '<h1 class="govuk-heading-xl">Correction for Sheffield</h1>' in review
+    assert "No end date" in review and "31 March 2024" in review and "Changed" in review
+    rejected = text(client.post(review_url, {"decision": "reject", "decision_reason": ""}))
+    assert '<li><a href="#id_decision_reason">Say why the correction is rejected</a></li>' in rejected
+    nothing = text(client.post(review_url, {"decision": "maybe"}))
+    assert '<li><a href="#decision">Choose whether to accept or reject the correction</a></li>' in nothing
+    accepted = client.post(review_url, {"decision": "accept", "decision_reason": ""})
+    assert accepted.status_code == 302
+    entry.refresh_from_db()
+    proposal.refresh_from_db()
+    assert str(entry.end_date) == "2024-03-31" and entry.updated_by == national_people["national_editor"]
+    assert (proposal.status, proposal.decided_by) == (InterventionProposal.ACCEPTED, national_people["national_editor"])
+    assert "Correction for Sheffield accepted: the register has been changed" in text(client.get(accepted["Location"]))
+    again = text(client.post(review_url, {"decision": "reject", "decision_reason": "Changed my mind"}))
+    assert "This correction has already been decided" in again
+    proposal.refresh_from_db()
+    assert proposal.status == InterventionProposal.ACCEPTED
+
+    # A rejected correction leaves the entry as it was; the council sees why.
+    client.force_login(national_people["sheffield_manager"])
+    client.post(url, _correction(notes="Trust ended early"))
+    second = InterventionProposal.objects.get(status=InterventionProposal.PENDING)
+    client.force_login(national_people["national_editor"])
+    assert client.post(reverse("national:proposal", args=[second.pk]),
+                       {"decision": "reject", "decision_reason": "The DfE record shows 31 March."}).status_code == 302
+    entry.refresh_from_db()
+    assert entry.notes == "" and str(entry.end_date) == "2024-03-31"
+    client.force_login(national_people["sheffield_manager"])
+    decided = text(client.get(reverse("national:proposals")))
+    assert "Rejected" in decided and "The DfE record shows 31 March." in decided and "Accepted" in decided
 
 
 GOOD_CSV = ("la_code,kind,start_date,end_date,notes,source\n"
@@ -250,19 +384,20 @@ def upload(name: str, content: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content.encode(), content_type="text/csv")
 
 
-def test_importing_a_register_file_is_all_or_nothing(client, people, councils):
+def test_importing_a_register_file_is_all_or_nothing(client, national_people, councils):
+    people = national_people
     url = reverse("national:intervention_import")
     client.force_login(people["viewer"])  # anyone signed in may download the template
     template = client.get(reverse("national:intervention_template"))
     assert template.status_code == 200 and template["Content-Type"].startswith("text/csv")
     assert template.content.decode().startswith("la_code,kind,start_date,end_date,notes,source")
 
-    for person in ("viewer", "national"):
+    for person in ("viewer", "national", "manager", "council_admin", "sheffield_manager"):
         client.force_login(people[person])
         assert client.post(url, {"file": upload("good.csv", GOOD_CSV)}).status_code == 403
     assert not Intervention.objects.exists()
 
-    client.force_login(people["manager"])
+    client.force_login(people["national_editor"])
     refused = text(client.post(url, {"file": upload("bad.csv", BAD_CSV)}))
     assert "The file was not imported" in refused and "nothing was imported" in refused
     problem = cells(row_of(refused, '<th scope="row" class="govuk-table__header">3</th>'))
@@ -281,6 +416,6 @@ def test_importing_a_register_file_is_all_or_nothing(client, people, councils):
     done = text(client.post(url, {"file": upload("good.csv", GOOD_CSV)}))
     assert "File imported" in done and "2 interventions added to the register or updated" in done
     assert Intervention.objects.count() == 2
-    assert set(Intervention.objects.values_list("created_by__username", flat=True)) == {"max"}
+    assert set(Intervention.objects.values_list("created_by__username", flat=True)) == {"ned"}
     listing = text(client.get(reverse("national:interventions"), {"council": DONCASTER}))
     assert "2 interventions in Doncaster" in listing and "Change<span" in listing
