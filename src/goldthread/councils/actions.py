@@ -1,4 +1,5 @@
-"""State changes for councils: loading the register of councils and their child populations."""
+"""State changes for councils: loading the register of councils and their child populations, their settings,
+and the one target per council and measure (with its history)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import F
 
+from goldthread.core.measures.registry import HIGHER, LOWER
 from goldthread.core.national.dfe import read_child_population
 from goldthread.core.national.lookups import read_councils
 
-from .models import ChildPopulation, CouncilSettings, LocalAuthority, MeasureTarget
+from .models import ChildPopulation, CouncilSettings, LocalAuthority, MeasureTarget, MeasureTargetChange
+from .queries import measure_polarity
 
 # Fictional councils for the demo, tests and benchmarks. Codes in ranges no real council uses.
 FICTIONAL = (
@@ -65,21 +68,131 @@ def data_changed(council: LocalAuthority | None = None) -> None:
     rows.update(data_version=F("data_version") + 1)
 
 
+# --------------------------------------------------------------------------- targets
+
+
+class TargetError(ValueError):
+    """A target that cannot be set; ``errors`` maps a measure id to a sentence for the person."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__(" ".join(errors.values()))
+
+
+def _in_use(target: MeasureTarget) -> bool:
+    """Whether anything measures progress against the target (an improvement plan's success measure)."""
+    return any(rel.related_model._default_manager.filter(**{rel.field.name: target}).exists()
+               for rel in MeasureTarget._meta.related_objects)
+
+
+def _path_problem(trajectory, polarity: str | None) -> str | None:
+    """Why a path to a target cannot be judged (a measure with no better direction, a target worse than the
+    baseline, dates out of order), or None."""
+    from goldthread.core.plan.status import assess
+
+    if polarity not in (HIGHER, LOWER):
+        return "This measure has no better direction, so it cannot have a target."
+    try:
+        assess(trajectory, polarity, None)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def _target_problem(council: LocalAuthority, measure_id: str, value: float | None) -> str | None:
+    """Why the settings page cannot set this value as the measure's target, or None."""
+    from goldthread.core.plan.status import Point, Trajectory
+
+    current = MeasureTarget.objects.filter(council=council, measure_id=measure_id).first()
+    if value is None:
+        if current is not None and _in_use(current):
+            return ("The improvement plan measures progress against this target, so it cannot be left blank: "
+                    "enter the target value.")
+        return None
+    if measure_polarity(measure_id) not in (HIGHER, LOWER):
+        return "This measure has no better direction, so it cannot have a target."
+    path = current.trajectory if current is not None else None
+    if path is None:
+        return None
+    problem = _path_problem(Trajectory(path.baseline, Point(path.target.day, value), path.milestones),
+                            measure_polarity(measure_id))
+    if problem:
+        return (f"{problem} The improvement plan measures progress from that baseline "
+                f"({path.baseline.day:%d/%m/%Y}).")
+    return None
+
+
+def _record(council: LocalAuthority, measure_id: str, target: MeasureTarget | None, user, where: str) -> None:
+    path = {f: getattr(target, f) for f in ("value", "target_date", "baseline_date", "baseline_value", "milestones")} \
+        if target is not None else {"value": None}
+    MeasureTargetChange.objects.create(council=council, measure_id=measure_id, by=user if getattr(user, "pk", None)
+                                       else None, where=where, **path)
+    data_changed(council)
+
+
 @transaction.atomic
-def save_settings(council: LocalAuthority, values: dict, targets: dict[str, float | None]) -> None:
-    """Change a council's settings and targets, then recompute its stored measures with them."""
+def set_target(council: LocalAuthority, measure_id: str, value: float | None, *, user=None,
+               where: str = MeasureTargetChange.SETTINGS) -> bool:
+    """Set (or with None, remove) the council's one target for a measure, as the settings page does: the value
+    changes everywhere it is read, an improvement plan's path to it keeps its baseline, date and milestones.
+    Raises TargetError when it cannot be set. Returns whether anything changed."""
+    problem = _target_problem(council, measure_id, value)
+    if problem:
+        raise TargetError({measure_id: problem})
+    current = MeasureTarget.objects.select_for_update().filter(council=council, measure_id=measure_id).first()
+    if value is None:
+        if current is None:
+            return False
+        current.delete()
+        _record(council, measure_id, None, user, where)
+        return True
+    if current is not None and current.value == value:
+        return False
+    current = current or MeasureTarget(council=council, measure_id=measure_id)
+    current.value = value
+    current.save()
+    _record(council, measure_id, current, user, where)
+    return True
+
+
+@transaction.atomic
+def set_trajectory(council: LocalAuthority, measure_id: str, trajectory, *, user=None) -> MeasureTarget:
+    """Set the council's one target for a measure with the path to it (a ``goldthread.core.plan.status.Trajectory``),
+    as an improvement plan's success measure does. Raises TargetError when the path cannot be judged."""
+    problem = _path_problem(trajectory, measure_polarity(measure_id))
+    if problem:
+        raise TargetError({measure_id: problem})
+    values = {"value": float(trajectory.target.value), "target_date": trajectory.target.day,
+              "baseline_date": trajectory.baseline.day, "baseline_value": float(trajectory.baseline.value),
+              "milestones": [[m.day.isoformat(), float(m.value)] for m in trajectory.milestones]}
+    current = MeasureTarget.objects.select_for_update().filter(council=council, measure_id=measure_id).first()
+    if current is not None and all(getattr(current, k) == v for k, v in values.items()):
+        return current
+    current = current or MeasureTarget(council=council, measure_id=measure_id)
+    for key, value in values.items():
+        setattr(current, key, value)
+    current.save()
+    _record(council, measure_id, current, user, MeasureTargetChange.PLAN)
+    return current
+
+
+@transaction.atomic
+def save_settings(council: LocalAuthority, values: dict, targets: dict[str, float | None], user=None) -> None:
+    """Change a council's settings and targets, then recompute its stored measures with them. Raises TargetError
+    (and changes nothing) when a target cannot be set."""
     from goldthread.extracts.actions import recompute_measures
 
+    problems = {measure_id: problem for measure_id, value in targets.items()
+                if (problem := _target_problem(council, measure_id, value))}
+    if problems:
+        raise TargetError(problems)
     settings = CouncilSettings.objects.get(council=council)  # as stored, not as a bound form may have left it
     changed_measures = any(getattr(settings, k) != v for k, v in values.items() if k != "require_two_factor")
     for key, value in values.items():
         setattr(settings, key, value)
     settings.save(update_fields=list(values))  # never data_version, which other changes move on
     for measure_id, target in targets.items():
-        if target is None:
-            MeasureTarget.objects.filter(council=council, measure_id=measure_id).delete()
-        else:
-            MeasureTarget.objects.update_or_create(council=council, measure_id=measure_id, defaults={"target": target})
+        set_target(council, measure_id, target, user=user)
     if changed_measures:
         for extract in council.extracts.all():
             recompute_measures(extract)

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import models
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from goldthread.core.plan.status import Trajectory
 
 
 class LocalAuthority(models.Model):
@@ -80,23 +84,64 @@ class CouncilSettings(models.Model):
         return f"Settings for {self.council}"
 
 
-class MeasureTarget(models.Model):
-    """The council's own target for a measure (a value to reach, read with the measure's polarity)."""
+class TargetPath(models.Model):
+    """A target's value and, where an improvement plan set it, the path to it: a baseline (date and value), the
+    date it is due and any milestones on the way (straight lines between them, goldthread.core.plan.status)."""
+
+    target_date = models.DateField(null=True, blank=True)
+    baseline_date = models.DateField(null=True, blank=True)
+    baseline_value = models.FloatField(null=True, blank=True)
+    milestones = models.JSONField(default=list, blank=True, help_text="[[ISO date, value], ...] between the two.")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def trajectory(self) -> Trajectory | None:
+        """The expected path, or None for a plain target (a value with no baseline or date)."""
+        from goldthread.core.plan.status import Point, Trajectory
+
+        if self.value is None or self.target_date is None or self.baseline_date is None or self.baseline_value is None:
+            return None
+        return Trajectory(Point(self.baseline_date, self.baseline_value), Point(self.target_date, self.value),
+                          tuple(Point(dt.date.fromisoformat(d), v) for d, v in self.milestones))
+
+
+class MeasureTarget(TargetPath):
+    """The council's one target for a measure (a value to reach, read with the measure's polarity), whichever page
+    set it: the settings page sets the value; an improvement plan's success measure sets the value and the path to
+    it. Every success measure on the measure, the dashboard, the measure page and the settings page read this row;
+    every change goes through goldthread.councils.actions (set_target, set_trajectory) and is kept in
+    ``MeasureTargetChange``."""
 
     council = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="targets")
-    measure_id = models.CharField(max_length=60)
-    target = models.FloatField()
+    measure_id = models.CharField(max_length=80)
+    value = models.FloatField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["council", "measure_id"], name="one_target_per_measure")]
 
     def __str__(self) -> str:
-        return f"{self.council} {self.measure_id} target {self.target}"
+        return f"{self.council} {self.measure_id} target {self.value}"
 
 
-@receiver([post_save, post_delete], sender=MeasureTarget)
-def _target_changed(sender, instance, **kwargs):
-    """A target changed anywhere (the settings page, the admin, a shell): the council's pages show it at once."""
-    from .actions import data_changed
+class MeasureTargetChange(TargetPath):
+    """A council's target for a measure as it was set at ``at`` (``value`` None: removed), so a page can show the
+    target as it stood at any moment."""
 
-    data_changed(LocalAuthority(pk=instance.council_id))
+    SETTINGS, PLAN = "settings", "plan"
+    WHERE = [(SETTINGS, "the settings page"), (PLAN, "the improvement plan")]
+    council = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="target_changes")
+    measure_id = models.CharField(max_length=80)
+    value = models.FloatField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    where = models.CharField(max_length=10, choices=WHERE)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["council", "measure_id", "at"], name="target_change_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.council} {self.measure_id} target {self.value} from {self.at:%d/%m/%Y %H:%M}"

@@ -11,10 +11,23 @@ import datetime as dt
 from django.db import transaction
 from django.forms.models import model_to_dict
 
+from goldthread.accounts.access import (
+    NOT_A_PLAN_EDITOR,
+    NOT_IN_THE_COUNCIL,
+    NOT_THEIR_UPDATE,
+    enforce,
+    may_comment,
+    may_edit_plan,
+    may_update,
+)
 from goldthread.accounts.models import display_name
 from goldthread.core.measures import REGISTRY
 from goldthread.core.national.indicators import INDICATORS
 from goldthread.core.plan.status import Point, Trajectory, assess
+from goldthread.councils.actions import TargetError, data_changed, set_trajectory
+from goldthread.councils.models import MeasureTarget
+from goldthread.councils.queries import NATIONAL_PREFIX, measure_polarity
+from goldthread.portal.posted import too_long
 
 from .models import (
     Comment,
@@ -29,8 +42,6 @@ from .models import (
     Visit,
 )
 
-NATIONAL_PREFIX = "national:"
-
 
 class PlanError(ValueError):
     """A change that cannot be made; ``errors`` maps a field (or "") to a sentence for the person."""
@@ -40,19 +51,36 @@ class PlanError(ValueError):
         super().__init__(" ".join(self.errors.values()))
 
 
-def _snapshot(obj) -> dict:
+def snapshot_of(obj) -> dict:
+    """A part of the plan as JSON, as a revision keeps it."""
     data = model_to_dict(obj)
     for key, value in list(data.items()):
         if isinstance(value, dt.date):
             data[key] = value.isoformat()
         elif isinstance(value, list):  # many-to-many: the related objects' ids
             data[key] = [getattr(v, "pk", v) for v in value]
+    if isinstance(obj, SuccessMeasure):  # the council's target for the measure as it was then
+        target = obj.target
+        data.update({"target_value": target.value, "target_date": _iso(target.target_date),
+                     "baseline_value": target.baseline_value, "baseline_date": _iso(target.baseline_date),
+                     "milestones": target.milestones})
     return data
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _revise(plan: Plan, obj, user, note: str = "") -> None:
     Revision.objects.create(plan=plan, by=user if getattr(user, "pk", None) else None,
-                            kind=type(obj).__name__.lower(), object_id=obj.pk, snapshot=_snapshot(obj), note=note[:300])
+                            kind=type(obj).__name__.lower(), object_id=obj.pk, snapshot=snapshot_of(obj), note=note[:300])
+
+
+def _limit(model, **values) -> None:
+    """PlanError for text longer than the model's field holds."""
+    errors = too_long(model, **values)
+    if errors:
+        raise PlanError(errors)
 
 
 def _require(values: dict[str, object], labels: dict[str, str]) -> None:
@@ -92,6 +120,7 @@ def parse_recommendations(text: str) -> list[tuple[str, str]]:
 def create_plan(council, *, title: str, vision: str, recommendations: str = "", source: str = "",
                 kind: str = Recommendation.OFSTED, user=None) -> Plan:
     """Start a plan, with the inspection's recommendations (or a notice's requirements) pasted one per line."""
+    enforce(may_edit_plan, user, council, message=NOT_A_PLAN_EDITOR)
     errors = {key: f"Enter {label}." for key, value, label in (("title", title, "the plan's title"),
                                                                  ("vision", vision, "the plan's vision"))
               if not value.strip()}
@@ -99,6 +128,7 @@ def create_plan(council, *, title: str, vision: str, recommendations: str = "", 
     if parsed and not source.strip():
         errors["source"] = "Say where the recommendations come from, for example 'ILACS inspection published " \
                            "12 March 2026'."
+    errors = too_long(Plan, title=title) | too_long(Recommendation, source=source) | errors
     if errors:
         raise PlanError(errors)
     plan = Plan.objects.create(council=council, title=title.strip(), vision=vision.strip(), created_by=user)
@@ -110,7 +140,9 @@ def create_plan(council, *, title: str, vision: str, recommendations: str = "", 
 
 @transaction.atomic
 def edit_plan(plan: Plan, *, title: str, vision: str, user=None) -> Plan:
+    enforce(may_edit_plan, user, plan.council, message=NOT_A_PLAN_EDITOR)
     _require({"title": title, "vision": vision}, {"title": "the plan's title", "vision": "the plan's vision"})
+    _limit(Plan, title=title)
     plan.title, plan.vision = title.strip(), vision.strip()
     plan.save()
     _revise(plan, plan, user, "Plan changed")
@@ -119,11 +151,13 @@ def edit_plan(plan: Plan, *, title: str, vision: str, user=None) -> Plan:
 
 @transaction.atomic
 def add_recommendation(plan: Plan, *, kind: str, reference: str, text: str, source: str, user=None) -> Recommendation:
+    enforce(may_edit_plan, user, plan.council, message=NOT_A_PLAN_EDITOR)
     _require({"reference": reference, "text": text}, {"reference": "its reference", "text": "the recommendation"})
     if kind not in dict(Recommendation.KINDS):
         raise PlanError({"kind": "Choose what kind of recommendation it is."})
-    made = Recommendation.objects.create(plan=plan, kind=kind, reference=reference.strip()[:20], text=text.strip(),
-                                         source=source.strip()[:200])
+    _limit(Recommendation, reference=reference, source=source)
+    made = Recommendation.objects.create(plan=plan, kind=kind, reference=reference.strip(), text=text.strip(),
+                                         source=source.strip())
     _revise(plan, made, user, f"Recommendation {made.reference} recorded")
     return made
 
@@ -134,7 +168,9 @@ def add_recommendation(plan: Plan, *, kind: str, reference: str, text: str, sour
 @transaction.atomic
 def save_priority(plan: Plan, priority: Priority | None, *, title: str, description: str = "", phase: str = "",
                   lead=None, teams: list[str] | None = None, user=None) -> Priority:
+    enforce(may_edit_plan, user, plan.council, message=NOT_A_PLAN_EDITOR)
     _require({"title": title}, {"title": "the priority's title"})
+    _limit(Priority, title=title, phase=phase)
     if priority is None:
         number = (plan.priorities.order_by("-number").values_list("number", flat=True).first() or 0) + 1
         priority = Priority(plan=plan, number=number)
@@ -153,6 +189,7 @@ def save_action(priority: Priority, action: PlanAction | None, *, title: str, de
                 lead=None, start_date: dt.date | None = None, due_date: dt.date | None = None,
                 status: str = PlanAction.NOT_STARTED, recommendations=(), teams: list[str] | None = None,
                 user=None) -> PlanAction:
+    enforce(may_edit_plan, user, priority.plan.council, message=NOT_A_PLAN_EDITOR)
     errors = {}
     if not title.strip():
         errors["title"] = "Enter the action's title."
@@ -165,6 +202,7 @@ def save_action(priority: Priority, action: PlanAction | None, *, title: str, de
     if status not in dict(PlanAction.STATUSES):
         errors["status"] = "Choose the action's status."
     chosen = list(Recommendation.objects.filter(plan=priority.plan, pk__in=[getattr(r, "pk", r) for r in recommendations]))
+    errors = too_long(PlanAction, title=title) | errors
     if errors:
         raise PlanError(errors)
     note = "Action changed" if action else "Action added"
@@ -186,12 +224,14 @@ def measure_title(measure_id: str) -> str:
     return measure.title if measure else measure_id
 
 
-def measure_polarity(measure_id: str) -> str | None:
-    if measure_id.startswith(NATIONAL_PREFIX):
-        indicator = INDICATORS.get(measure_id.removeprefix(NATIONAL_PREFIX))
-        return indicator.polarity if indicator else None
-    measure = REGISTRY.get(measure_id)
-    return measure.polarity if measure else None
+def _target_text(target) -> str:
+    path = target.trajectory
+    text = f"{target.value:g}"
+    if path is not None:
+        text += f" by {path.target.day:%d/%m/%Y} from {path.baseline.value:g} on {path.baseline.day:%d/%m/%Y}"
+        if path.milestones:
+            text += f" through {len(path.milestones)} milestone{'s' if len(path.milestones) > 1 else ''}"
+    return text
 
 
 @transaction.atomic
@@ -200,7 +240,13 @@ def add_success_measure(*, priority: Priority | None = None, action: PlanAction 
                         target_value: float | None, milestones: list[tuple[dt.date, float]] = (),
                         user=None) -> SuccessMeasure:
     """A success measure on a priority or an action: a measure in the registry (or 'national:<indicator>'), its
-    baseline, its target and any milestones on the way."""
+    baseline, its target and any milestones on the way.
+
+    There is one target per council and measure (``councils.MeasureTarget``), whichever page sets it: the path
+    given here becomes the council's target for the measure, read by every success measure on it (here or
+    elsewhere in the plan), the dashboard, the measure page and the settings page. The change is kept in the
+    target's history and, where it changes a target already set, in the plan's revisions."""
+    enforce(may_edit_plan, user, (priority or action.priority).plan.council, message=NOT_A_PLAN_EDITOR)
     errors = {}
     polarity = measure_polarity(measure_id)
     if polarity is None:
@@ -217,6 +263,7 @@ def add_success_measure(*, priority: Priority | None = None, action: PlanAction 
         errors["target_value"] = "Enter the target value as a number, for example 72.5."
     if target_date is None:
         errors["target_date"] = "Enter the target date, for example 31 3 2027."
+    path = None
     if not errors:
         baseline, target = Point(baseline_date, baseline_value), Point(target_date, target_value)
         try:
@@ -225,17 +272,34 @@ def add_success_measure(*, priority: Priority | None = None, action: PlanAction 
             errors["target_value" if "worse than the baseline" in str(exc) else "target_date"] = str(exc)
         else:
             try:
-                Trajectory(baseline, target, tuple(Point(d, v) for d, v in sorted(milestones)))
+                path = Trajectory(baseline, target, tuple(Point(d, v) for d, v in sorted(milestones)))
             except ValueError as exc:
                 errors["milestones"] = str(exc)
     if errors:
         raise PlanError(errors)
-    made = SuccessMeasure.objects.create(
-        priority=priority, action=action, measure_id=measure_id, baseline_date=baseline_date,
-        baseline_value=baseline_value, target_date=target_date, target_value=target_value,
-        milestones=[[d.isoformat(), v] for d, v in sorted(milestones)], created_by=user)
     plan = (priority or action.priority).plan
-    _revise(plan, made, user, f"Success measure added: {measure_title(measure_id)}")
+    council = plan.council
+    before = MeasureTarget.objects.filter(council=council, measure_id=measure_id).first()
+    before_text = _target_text(before) if before is not None else None
+    try:
+        target = set_trajectory(council, measure_id, path, user=user)
+    except TargetError as exc:
+        raise PlanError({"target_value": " ".join(exc.errors.values())}) from None
+    made = SuccessMeasure.objects.create(priority=priority, action=action, measure_id=measure_id, target=target,
+                                         created_by=user)
+    note = f"Success measure added: {measure_title(measure_id)}"
+    after_text = _target_text(target)
+    changed = before_text is not None and before_text != after_text
+    if changed:
+        note += f"; the council's target for it changed from {before_text} to {after_text}"
+    _revise(plan, made, user, note)
+    if changed:  # the other success measures on the measure share the target: their history says so too
+        where = f"priority {priority.number}" if priority else f"the action '{action.title}'"
+        for other in target.success_measures.exclude(pk=made.pk).select_related("priority__plan",
+                                                                             "action__priority__plan"):
+            _revise((other.priority or other.action.priority).plan, other, user,
+                    f"Target changed by a success measure on {where}: from {before_text} to {after_text}")
+    data_changed(council)  # the dashboard and the measure page show the plan's path
     return made
 
 
@@ -245,6 +309,9 @@ def add_success_measure(*, priority: Priority | None = None, action: PlanAction 
 def post_update(*, priority: Priority | None = None, action: PlanAction | None = None, rag: str, narrative: str,
                 evidence: str = "", corrects: Update | None = None, user) -> Update:
     """An owner's dated progress update. Earlier updates are never changed; a correction names the one it corrects."""
+    item = action or priority
+    enforce(may_update, user, item.priority.plan.council if action else item.plan.council, item,
+            message=NOT_THEIR_UPDATE, person_required=True)
     errors = {}
     if rag not in dict(Update.RAGS):
         errors["rag"] = "Choose your rating: green, amber or red."
@@ -262,15 +329,18 @@ def post_update(*, priority: Priority | None = None, action: PlanAction | None =
 
 def add_comment(plan: Plan, *, text: str, speaking_for: str = "", priority: Priority | None = None,
                 action: PlanAction | None = None, user) -> Comment:
+    enforce(may_comment, user, plan.council, plan, message=NOT_IN_THE_COUNCIL, person_required=True)
     if not text.strip():
         raise PlanError({"text": "Write your comment."})
+    _limit(Comment, speaking_for=speaking_for)
     return Comment.objects.create(plan=plan, priority=priority, action=action, author=user,
-                                  author_name=display_name(user),
-                                  speaking_for=speaking_for.strip()[:200], text=text.strip())
+                                  author_name=display_name(user)[:200], speaking_for=speaking_for.strip(),
+                                  text=text.strip())
 
 
 def record_consultation(plan: Plan, *, held_on: dt.date | None, who: str, how: str, summary: str = "",
                         user=None) -> Consultation:
+    enforce(may_edit_plan, user, plan.council, message=NOT_A_PLAN_EDITOR)
     errors = {}
     if held_on is None:
         errors["held_on"] = "Enter the date, for example 14 1 2027."
@@ -278,9 +348,10 @@ def record_consultation(plan: Plan, *, held_on: dt.date | None, who: str, how: s
         errors["who"] = "Say who was consulted."
     if not how.strip():
         errors["how"] = "Say how, for example 'practice workshop'."
+    errors = too_long(Consultation, who=who, how=how) | errors
     if errors:
         raise PlanError(errors)
-    return Consultation.objects.create(plan=plan, held_on=held_on, who=who.strip()[:300], how=how.strip()[:200],
+    return Consultation.objects.create(plan=plan, held_on=held_on, who=who.strip(), how=how.strip(),
                                        summary=summary.strip(), recorded_by=user)
 
 
@@ -288,6 +359,7 @@ def record_consultation(plan: Plan, *, held_on: dt.date | None, who: str, how: s
 def record_visit(council, visit: Visit | None = None, *, kind: str, date: dt.date | None, title: str, focus: str = "",
                  findings: str = "", priorities=(), user=None) -> Visit:
     """Record (or update, as findings arrive) a monitoring visit, review or board meeting."""
+    enforce(may_edit_plan, user, council, message=NOT_A_PLAN_EDITOR)
     errors = {}
     if kind not in dict(Visit.KINDS):
         errors["kind"] = "Choose what kind of visit or meeting it is."
@@ -295,6 +367,7 @@ def record_visit(council, visit: Visit | None = None, *, kind: str, date: dt.dat
         errors["date"] = "Enter the date, for example 14 1 2027."
     if not title.strip():
         errors["title"] = "Enter a title, for example 'Fourth monitoring visit: the front door'."
+    errors = too_long(Visit, title=title) | errors
     if errors:
         raise PlanError(errors)
     visit = visit or Visit(council=council, recorded_by=user)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from goldthread.councils.models import LocalAuthority
+from goldthread.councils.models import LocalAuthority, MeasureTarget
 
 USER = settings.AUTH_USER_MODEL
 
@@ -92,17 +92,15 @@ class PlanAction(models.Model):
 
 
 class SuccessMeasure(models.Model):
-    """A measure (Annex A, case audits, or a published national indicator as 'national:<id>') with a baseline,
-    a target and the expected path between them."""
+    """A measure (Annex A, case audits, or a published national indicator as 'national:<id>') the plan judges a
+    priority or action by, against the council's one target for it (``target``: its value, baseline, target date
+    and milestones, shared with every other success measure on the same measure, the dashboard and the settings
+    page). The target as it stood at a past moment is in ``councils.MeasureTargetChange``."""
 
     priority = models.ForeignKey(Priority, null=True, blank=True, on_delete=models.CASCADE, related_name="measures")
     action = models.ForeignKey(PlanAction, null=True, blank=True, on_delete=models.CASCADE, related_name="measures")
     measure_id = models.CharField(max_length=80)
-    baseline_date = models.DateField()
-    baseline_value = models.FloatField()
-    target_date = models.DateField()
-    target_value = models.FloatField()
-    milestones = models.JSONField(default=list, blank=True, help_text="[[ISO date, value], ...] between the two.")
+    target = models.ForeignKey(MeasureTarget, on_delete=models.RESTRICT, related_name="success_measures")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -114,6 +112,27 @@ class SuccessMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_id}: {self.target_value} by {self.target_date}"
+
+    # The target's path, read from the council's one target for the measure.
+    @property
+    def baseline_date(self):
+        return self.target.baseline_date
+
+    @property
+    def baseline_value(self):
+        return self.target.baseline_value
+
+    @property
+    def target_date(self):
+        return self.target.target_date
+
+    @property
+    def target_value(self):
+        return self.target.value
+
+    @property
+    def milestones(self):
+        return self.target.milestones
 
 
 class Update(models.Model):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
@@ -14,14 +16,15 @@ from goldthread.core.audits.tools import GRADES, good_or_better, grade_label
 from goldthread.core.measures import ANNEX_A, GROUPS, REGISTRY
 from goldthread.core.national.indicators import INDICATORS
 from goldthread.core.plan.status import STATUSES
+from goldthread.councils.models import MeasureTarget, MeasureTargetChange
 from goldthread.extracts.actions import measure_context
 from goldthread.extracts.models import MeasureBreakdown
 from goldthread.extracts.queries import latest_extract
 from goldthread.portal import data as portal_data
 
 from .actions import NATIONAL_PREFIX, measure_polarity, measure_title
-from .models import PlanAction, Priority, Revision, Update, Visit
-from .queries import MeasureStatus, as_it_stood, changes_since, series, statuses_for, unit_of
+from .models import PlanAction, Priority, Revision, SuccessMeasure, Update, Visit
+from .queries import MeasureStatus, changes_since, end_of, series, statuses_for, stood_at, unit_of
 
 STATUS_TAGS = {"met": "green", "on track": "green", "at risk": "yellow", "off track": "red", "no data": "grey",
                "not yet measurable": "grey"}
@@ -61,15 +64,38 @@ def measure_choices(council) -> list[tuple[str, list[tuple[str, str]]]]:
     return [(label, items) for label, items in grouped if items] + [("Published national indicators", national)]
 
 
+def _shown(value: float) -> str:
+    return f"{value:g}" if abs(value) >= 10 else f"{value:.3g}"
+
+
 def baseline_for(council, measure_id: str) -> dict[str, str]:
-    """The latest known value as a suggested baseline."""
+    """What the success measure form starts from: the council's target for the measure where it has one (there is
+    one target per council and measure, so a second success measure on it shares it), otherwise the latest known
+    value as the baseline."""
+    values: dict[str, str] = {}
+    target = MeasureTarget.objects.filter(council=council, measure_id=measure_id).first()
+    path = target.trajectory if target is not None else None
+    if path is not None:
+        values.update({"baseline_value": _shown(path.baseline.value), **_day_fields("baseline", path.baseline.day),
+                       "target_value": _shown(path.target.value), **_day_fields("target", path.target.day),
+                       "milestones_text": "\n".join(f"{m.day.day}/{m.day.month}/{m.day.year} {_shown(m.value)}"
+                                                     for m in path.milestones),
+                       "existing": "This measure already has a target, shown below, which the dashboard and any other "
+                                   "success measure on it use too. Changing it here changes it everywhere."})
+        return values
     points = series(council, measure_id) if measure_polarity(measure_id) else []
-    if not points:
-        return {}
-    last = points[-1]
-    return {"baseline_value": f"{last.value:g}" if abs(last.value) >= 10 else f"{last.value:.3g}",
-            "baseline-day": str(last.day.day), "baseline-month": str(last.day.month),
-            "baseline-year": str(last.day.year)}
+    if points:
+        last = points[-1]
+        values.update({"baseline_value": _shown(last.value), **_day_fields("baseline", last.day)})
+    if target is not None:
+        values.update({"target_value": _shown(target.value),
+                       "existing": "This measure already has a target, set on the settings page, shown below. Give "
+                                   "it a date and a baseline here; the dashboard will show progress along the path."})
+    return values
+
+
+def _day_fields(prefix: str, day: dt.date) -> dict[str, str]:
+    return {f"{prefix}-day": str(day.day), f"{prefix}-month": str(day.month), f"{prefix}-year": str(day.year)}
 
 
 def known_teams(council) -> list[str]:
@@ -119,64 +145,134 @@ def overview(council, plan) -> dict:
 # --------------------------------------------------------------------------- a priority's progress
 
 
-def last_board_meeting(council, before: dt.date) -> Visit | None:
-    return Visit.objects.filter(council=council, kind=Visit.BOARD, date__lt=before).order_by("-date").first()
+def last_board_meeting(council, before: dt.date, known_at: dt.datetime | None = None) -> Visit | None:
+    meetings = Visit.objects.filter(council=council, kind=Visit.BOARD, date__lt=before)
+    if known_at is not None:
+        meetings = meetings.filter(recorded_at__lte=known_at)
+    return meetings.order_by("-date").first()
 
 
 def trajectory_chart(status: MeasureStatus):
     """The measure's values, its target, and the path the plan expects (from the baseline on)."""
     points = [(p.day.strftime("%b %Y"), p.value) for p in status.points]
-    return charts.trend(points, title=status.title, unit=status.unit, target=status.measure.target_value,
+    return charts.trend(points, title=status.title, unit=status.unit, target=status.target.value,
                         polarity=measure_polarity(status.measure.measure_id),
                         expected=[status.trajectory.expected(p.day) for p in status.points])
 
 
-
-def audit_picture(council, teams: list[str]) -> dict:
-    """Audits of the last three months for the priority's teams (all teams when it names none)."""
-    since = timezone.now() - dt.timedelta(days=92)
+def audit_picture(council, teams: list[str], known_at: dt.datetime | None = None) -> dict:
+    """Audits of the three months up to now (or ``known_at``) for the priority's teams (all teams when it names
+    none), as they stood then: audits submitted by then, moderated grades only where moderated by then, actions
+    agreed by then and open then (closed later counts as open)."""
+    moment = known_at or timezone.now()
+    day = timezone.localdate(moment)
     audits = Audit.objects.filter(council=council, status__in=(Audit.SUBMITTED, Audit.MODERATED),
-                                  submitted_at__gte=since)
+                                  submitted_at__gte=moment - dt.timedelta(days=92), submitted_at__lte=moment)
     if teams:
         audits = audits.filter(allocated_team__in=teams)
-    grades = [a.final_grade for a in audits]
+    grades = [a.moderated_grade if a.moderated_grade and a.moderated_at and a.moderated_at <= moment
+              else a.overall_grade for a in audits]
     counts = [(grade_label(g), grades.count(g)) for g in GRADES]
     good = sum(1 for g in grades if good_or_better(g))
-    actions = AuditAction.objects.filter(audit__in=audits)
-    return {"count": len(grades), "counts": counts, "good_share": 100.0 * good / len(grades) if grades else None,
-            "open_actions": actions.filter(status=AuditAction.OPEN).count(),
-            "overdue_actions": actions.filter(status=AuditAction.OPEN, due_date__lt=timezone.localdate()).count()}
+    still_open = AuditAction.objects.filter(audit__in=audits, created_at__lte=moment).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gt=moment))
+    return {"teams": teams, "count": len(grades), "counts": counts,
+            "good_share": 100.0 * good / len(grades) if grades else None,
+            "open_actions": still_open.count(), "overdue_actions": still_open.filter(due_date__lt=day).count()}
+
+
+@dataclass
+class ActionState:
+    """An action as a page shows it: as it is now, or as it stood at a past moment."""
+
+    pk: int
+    title: str
+    owner: object | None
+    due_date: dt.date | None
+    status: str
+    answers: list[str]  # the references of the recommendations it answers
+
+    @property
+    def status_label(self) -> str:
+        return dict(PlanAction.STATUSES).get(self.status, self.status)
+
+    def overdue(self, day: dt.date) -> bool:
+        return bool(self.due_date and self.due_date < day and self.status != PlanAction.COMPLETE)
+
+    @classmethod
+    def now(cls, action: PlanAction) -> ActionState:
+        return cls(action.pk, action.title, action.owner, action.due_date, action.status,
+                   [r.reference for r in action.recommendations.all()])
+
+    @classmethod
+    def then(cls, pk: int, snapshot: dict, people: dict, references: dict) -> ActionState:
+        due = snapshot.get("due_date")
+        return cls(pk, snapshot.get("title", ""), people.get(snapshot.get("owner")),
+                   dt.date.fromisoformat(due) if due else None, snapshot.get("status", ""),
+                   [references[r] for r in snapshot.get("recommendations", []) if r in references])
+
+
+@dataclass
+class Change:
+    """One line of "since the last board meeting": a change to the plan, or to a target it measures against."""
+
+    at: dt.datetime
+    kind: str  # a Revision's kind (priority, planaction, successmeasure), or "target"
+    note: str
+    title: str
+    by: object | None
 
 
 def progress(council, priority: Priority, *, on: dt.date | None = None) -> dict:
     """A priority's page for the board: its measures against their trajectories, its actions (overdue flagged),
     the audit picture for its teams, updates, comments, visits that looked at it, and what changed since the
-    last board meeting. With ``on``, the plan and its measures as they stood then."""
+    last board meeting. With ``on``, everything as it stood at the end of that day: only what was known then."""
     today = on or timezone.localdate()
-    actions = [{"action": action, "measures": [_measure_row(s) for s in statuses_for(council, action, on=on)],
-                "overdue": bool(action.due_date and action.due_date < today and action.status != PlanAction.COMPLETE)}
-               for action in priority.actions.select_related("owner").prefetch_related("recommendations", "measures")]
-    meeting = last_board_meeting(council, today)
-    moment = timezone.make_aware(dt.datetime.combine(on, dt.time.max)) if on else None
+    moment = end_of(on) if on else None
+    then = None
+    if moment is None:
+        found = priority.actions.select_related("owner").prefetch_related("recommendations", "measures__target")
+        states = [(action, ActionState.now(action)) for action in found]
+        teams = priority.teams
+    else:
+        stood = stood_at(priority.plan, moment)
+        snapshots = {pk: snap for (kind, pk), snap in stood.items()
+                     if kind == "planaction" and snap.get("priority") == priority.pk}
+        priority_then = stood.get(("priority", priority.pk))
+        people = get_user_model().objects.in_bulk([pk for pk in [snap.get("owner") for snap in snapshots.values()]
+                                                   + [(priority_then or {}).get("lead")] if pk])
+        references = {pk: snap.get("reference", "") for (kind, pk), snap in stood.items() if kind == "recommendation"}
+        found = PlanAction.objects.in_bulk(list(snapshots))
+        states = sorted(((found[pk], ActionState.then(pk, snap, people, references))
+                         for pk, snap in snapshots.items() if pk in found),
+                        key=lambda pair: (pair[1].due_date or dt.date.min, pair[1].pk))
+        teams = priority_then.get("teams", []) if priority_then else priority.teams
+        then = {"existed": priority_then is not None, "priority": priority_then,
+                "lead": people.get((priority_then or {}).get("lead")), "actions": [state for _, state in states]}
+    actions = [{"action": state, "measures": [_measure_row(s) for s in statuses_for(council, action, on=on)],
+                "overdue": state.overdue(today)} for action, state in states]
+    meeting = last_board_meeting(council, today, moment)
     updates = Update.objects.filter(Q(priority=priority) | Q(action__priority=priority)).select_related("action")
+    comments, visits = priority.comments.all(), priority.visits.all()
     if moment:
         updates = updates.filter(written_at__lte=moment)
-    since = timezone.make_aware(dt.datetime.combine(meeting.date, dt.time.max)) if meeting else None
+        comments, visits = comments.filter(written_at__lte=moment), visits.filter(recorded_at__lte=moment)
+    since = end_of(meeting.date) if meeting else None
     return {
         "measures": [{**_measure_row(s), "chart": trajectory_chart(s)}
                      for s in statuses_for(council, priority, on=on)],
-        "actions": actions, "audits": audit_picture(council, priority.teams),
-        "updates": list(updates[:30]), "comments": list(priority.comments.all()),
-        "visits": list(priority.visits.all()), "meeting": meeting, "on": on,
-        "changes": _changes(priority, since, moment) if since else [],
+        "actions": actions, "audits": audit_picture(council, teams, moment),
+        "updates": list(updates[:30]), "comments": list(comments), "visits": list(visits), "meeting": meeting,
+        "on": on, "changes": _changes(priority, since, moment) if since else [],
         "updates_since": [u for u in updates if since and u.written_at > since],
-        "then": _then(priority, moment) if moment else None,
+        "then": then,
         "meetings": list(Visit.objects.filter(council=council, kind=Visit.BOARD).order_by("-date")[:12]),
     }
 
 
-def _changes(priority: Priority, since: dt.datetime, until: dt.datetime | None) -> list[Revision]:
-    """Changes to the priority, its actions and their success measures after ``since`` (up to ``until``)."""
+def _changes(priority: Priority, since: dt.datetime, until: dt.datetime | None) -> list[Change]:
+    """Changes to the priority, its actions and their success measures after ``since`` (up to ``until``), and
+    changes made on the settings page to the targets its success measures are judged against; newest first."""
     action_ids = set(priority.actions.values_list("pk", flat=True))
 
     def about_this_priority(revision: Revision) -> bool:
@@ -188,15 +284,21 @@ def _changes(priority: Priority, since: dt.datetime, until: dt.datetime | None) 
             return revision.snapshot.get("priority") == priority.pk or revision.snapshot.get("action") in action_ids
         return False
 
-    return [r for r in changes_since(priority.plan, since) if (until is None or r.at <= until) and about_this_priority(r)]
-
-
-def _then(priority: Priority, moment: dt.datetime) -> dict:
-    """What the plan said about the priority and its actions at ``moment``."""
-    stood = as_it_stood(priority.plan, moment)
-    return {"priority": stood.get(("priority", priority.pk)),
-            "actions": [snap for (kind, _), snap in stood.items() if kind == "planaction"
-                        and snap.get("priority") == priority.pk]}
+    found = [Change(r.at, r.kind, r.note, r.snapshot.get("title", "") if r.kind != "successmeasure" else "", r.by)
+             for r in changes_since(priority.plan, since)
+             if (until is None or r.at <= until) and about_this_priority(r)]
+    measured = set(SuccessMeasure.objects.filter(Q(priority=priority) | Q(action__priority=priority)).values_list(
+        "measure_id", flat=True))
+    targets = MeasureTargetChange.objects.filter(council=priority.plan.council, measure_id__in=measured, at__gt=since,
+                                                 where=MeasureTargetChange.SETTINGS).select_related("by")
+    if until is not None:
+        targets = targets.filter(at__lte=until)
+    for change in targets:
+        unit = "%" if unit_of(change.measure_id) == "percent" else ""
+        found.append(Change(change.at, "target",
+                            f"Target changed on the settings page: {measure_title(change.measure_id)}",
+                            f"now {change.value:g}{unit}" if change.value is not None else "removed", change.by))
+    return sorted(found, key=lambda c: c.at, reverse=True)
 
 
 # --------------------------------------------------------------------------- an action

@@ -6,19 +6,26 @@ the list of children behind a number, which only roles with child-level access e
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
+from django.utils import timezone
 
 from goldthread.core.measures import ANNEX_A, GROUPS, REGISTRY, Measure
 from goldthread.core.measures.registry import HIGHER, LOWER
-from goldthread.councils.models import LocalAuthority, MeasureTarget
+from goldthread.core.plan.status import Assessment, Point, Trajectory, assess
+from goldthread.councils.models import LocalAuthority
+from goldthread.councils.queries import targets_of
 from goldthread.extracts.models import Extract, MeasureBreakdown, MeasureValue
-from goldthread.extracts.queries import StoredAnnexA
+from goldthread.extracts.queries import StoredAnnexA, live_extracts
 from goldthread.national.queries import england_figures
 
 # Small changes are noise: a percentage must move by more than this many points to be "up" or "down".
 STEADY_PERCENT_POINTS = 0.5
+# A target status's colour: the plan's statuses as the plan pages colour them, and a plain target met or missed.
+TARGET_TAGS = {"met": "green", "on track": "green", "at risk": "yellow", "off track": "red", "no data": "grey",
+               "not yet measurable": "grey", "meets target": "green", "misses target": "red"}
 
 
 @dataclass
@@ -31,6 +38,10 @@ class Card:
     target: float | None
     england: tuple[int, float] | None
     series: list[tuple]
+    # The improvement plan's path to the target (baseline, target date, milestones), where a success measure set
+    # it: the card then shows the plan's status (goldthread.core.plan.status), judged on ``today``.
+    target_path: Trajectory | None = None
+    today: dt.date | None = None
 
     @property
     def change(self) -> str:
@@ -51,12 +62,37 @@ class Card:
         return (self.change == "up") == (self.measure.polarity == HIGHER)
 
     @property
+    def assessment(self) -> Assessment | None:
+        """The improvement plan's status for the measure (met, on track, at risk, off track, no data, not yet
+        measurable) from its latest value, exactly as the plan computes it; None without a plan's path."""
+        if self.target_path is None or self.measure.polarity not in (HIGHER, LOWER):
+            return None
+        points = [Point(day, value) for day, value in self.series if value is not None]
+        return assess(self.target_path, self.measure.polarity, points[-1] if points else None, today=self.today)
+
+    @property
     def target_status(self) -> str:
-        """'meets target', 'misses target' or '' (no target, or no better direction)."""
+        """The plan's status where a success measure set the target; otherwise 'meets target', 'misses target' or
+        '' (no target, no value, or no better direction)."""
+        assessment = self.assessment
+        if assessment is not None:
+            return assessment.status
         if self.target is None or self.value is None or self.measure.polarity not in (HIGHER, LOWER):
             return ""
         met = self.value >= self.target if self.measure.polarity == HIGHER else self.value <= self.target
         return "meets target" if met else "misses target"
+
+    @property
+    def target_tag(self) -> str:
+        """The GOV.UK tag colour for ``target_status``."""
+        return TARGET_TAGS.get(self.target_status, "grey")
+
+    @property
+    def expected(self) -> list[float | None] | None:
+        """The plan's expected value on each date of the series (for the trend chart), or None without a path."""
+        if self.target_path is None:
+            return None
+        return [self.target_path.expected(day) for day, _ in self.series]
 
     @property
     def england_status(self) -> str:
@@ -68,7 +104,7 @@ class Card:
 
 
 def extracts_of(council: LocalAuthority) -> list[Extract]:
-    return list(Extract.objects.filter(council=council).order_by("extract_date"))
+    return list(live_extracts(council))
 
 
 def page_version(council: LocalAuthority) -> int:
@@ -98,7 +134,8 @@ def cards(council: LocalAuthority, extracts: list[Extract], only: str | None = N
     if not stored:
         return {}
     latest_date = extracts[-1].extract_date if extracts else None
-    targets = dict(MeasureTarget.objects.filter(council=council).values_list("measure_id", "target"))
+    targets = targets_of(council)
+    today = timezone.localdate()
     england = england_figures()
     grouped: dict[str, list[Card]] = {label: [] for label in GROUPS.values()}
     for mid, measure in REGISTRY.items():
@@ -109,8 +146,10 @@ def cards(council: LocalAuthority, extracts: list[Extract], only: str | None = N
         previous = points[-2][1].value if len(points) > 1 and row is not None else None
         grouped[GROUPS[measure.group]].append(Card(
             measure=measure, value=row.value if row else None, numerator=row.numerator if row else None,
-            denominator=row.denominator if row else None, previous=previous, target=targets.get(mid),
-            england=england.get(mid), series=[(d, v.value) for d, v in points]))
+            denominator=row.denominator if row else None, previous=previous,
+            target=targets[mid].value if mid in targets else None, england=england.get(mid),
+            series=[(d, v.value) for d, v in points],
+            target_path=targets[mid].trajectory if mid in targets else None, today=today))
     return {label: group for label, group in grouped.items() if group}
 
 

@@ -15,6 +15,7 @@ from goldthread.accounts.models import Membership
 from goldthread.audits.models import AuditMeasureValue
 from goldthread.conftest import NORTHBY, SAMPLE_AS_AT, SOUTHMOOR
 from goldthread.core.plan.status import Point, Trajectory, assess
+from goldthread.councils.models import MeasureTargetChange
 from goldthread.extracts.models import MeasureValue
 from goldthread.national.models import IndicatorValue
 from goldthread.plans import actions as do
@@ -71,6 +72,13 @@ def priority(plan, people):
     return do.save_priority(plan, None, title="Visits", user=people["manager"])
 
 
+def _backdate(measure, moment):
+    """Date a success measure, and the target it set, back to ``moment``."""
+    SuccessMeasure.objects.filter(pk=measure.pk).update(created_at=moment)
+    Revision.objects.filter(kind="successmeasure", object_id=measure.pk).update(at=moment)
+    MeasureTargetChange.objects.filter(measure_id=measure.measure_id).update(at=moment)
+
+
 def _action(priority, owner, **kwargs):
     return do.save_action(priority, None, **{"title": "Weekly visit tracker", "owner": owner,
                                              "due_date": D(2021, 12, 31), **kwargs})
@@ -121,6 +129,18 @@ def test_create_plan_requires_a_title_and_vision_and_stores_nothing_on_error(nor
     assert set(_errors(do.create_plan, northby, title="Plan", vision="Vision", recommendations="1. Visit on time.",
                        source="ILACS", kind="rumour")) == {"kind"}
     assert Plan.objects.count() == 0 and Recommendation.objects.count() == 0 and Revision.objects.count() == 0
+
+
+def test_text_longer_than_its_field_is_a_form_error_not_a_database_error(northby):
+    """SQLite would keep a 201-character title; PostgreSQL refuses it with an error: the action checks first."""
+    assert _errors(do.create_plan, northby, title="T" * 201, vision="Vision") == {
+        "title": "Title must be 200 characters or fewer."}
+    plan = do.create_plan(northby, title="T" * 200, vision="Vision")
+    assert _errors(do.save_priority, plan, None, title="Visits", phase="P" * 101) == {
+        "phase": "Phase must be 100 characters or fewer."}
+    assert _errors(do.record_consultation, plan, held_on=dt.date(2021, 1, 5), who="W" * 301, how="Workshop") == {
+        "who": "Who must be 300 characters or fewer."}
+    assert not plan.priorities.exists() and not plan.consultations.exists()
 
 
 def test_create_plan_records_recommendations_and_a_revision_for_each_part(northby, people):
@@ -181,7 +201,7 @@ def test_edits_write_revisions_and_the_plan_reads_as_it_stood(northby, plan, peo
 
     then = pages.progress(northby, priority, on=D(2021, 6, 1))["then"]
     assert then["priority"]["title"] == "Visits on time"
-    assert [a["title"] for a in then["actions"]] == ["Weekly tracker"]
+    assert [a.title for a in then["actions"]] == ["Weekly tracker"]
     today = pages.progress(northby, priority)
     assert today["then"] is None
     assert [a["action"].title for a in today["actions"]] == ["Daily tracker"]
@@ -214,11 +234,12 @@ def test_updates_are_never_changed_a_correction_is_a_new_update(priority, people
     # A correction of another action's update, or of the priority's, is refused and nothing is written.
     assert set(_errors(do.post_update, action=other, rag="red", narrative="No.", corrects=first, user=owner)) \
         == {"corrects"}
-    on_priority = do.post_update(priority=priority, rag="red", narrative="Behind.", user=owner)
+    editor = people["manager"]  # the priority has no lead: a plan editor posts its updates
+    on_priority = do.post_update(priority=priority, rag="red", narrative="Behind.", user=editor)
     assert set(_errors(do.post_update, action=action, rag="red", narrative="No.", corrects=on_priority,
                        user=owner)) == {"corrects"}
     assert do.post_update(priority=priority, rag="amber", narrative="Less behind.", corrects=on_priority,
-                          user=owner).corrects == on_priority
+                          user=editor).corrects == on_priority
     assert set(_errors(do.post_update, action=action, rag="purple", narrative=" ", user=owner)) == {"rag", "narrative"}
     assert Update.objects.count() == 4
 
@@ -365,8 +386,12 @@ def test_annex_a_status_follows_the_stored_value_on_the_extract_date(northby, pr
         # Before the extract there is no value.
         before = queries.measure_status(northby, measure, on=D(2021, 3, 30))
         assert (before.points, before.assessment.status) == ([], "no data")
-    # Today (long after 28/8/2021) the at-risk measure's target date has passed without the target being met.
-    at_risk = SuccessMeasure.objects.get(target_date=D(2021, 8, 28), milestones=[])
+    # One target per council and measure: the four success measures share the last path set.
+    assert SuccessMeasure.objects.values("target").distinct().count() == 1
+    assert {queries.measure_status(northby, m, on=day).assessment.status
+            for m in SuccessMeasure.objects.all()} == {"met"}
+    # Today (long after 28/8/2021) the at-risk path's target date has passed without the target being met.
+    at_risk = do.add_success_measure(priority=priority, measure_id="cpp_visits_in_timescale", **cases[1][2])
     assert queries.measure_status(northby, at_risk).assessment.status == "off track"
 
 
@@ -429,11 +454,12 @@ def test_national_indicators_are_read_as_at_31_march_of_their_year(northby, sout
 def test_statuses_carry_the_owners_latest_rating_and_any_disagreement(northby, priority, people):
     owner = people["practitioner"]
     action = _action(priority, owner)
-    AuditMeasureValue.objects.create(council=northby, as_at=D(2021, 2, 28), measure_id="audits_good_or_better",
-                                     value=60.0)
-    # 60 reaches the target of 50: met, whatever today is.
-    do.add_success_measure(action=action, measure_id="audits_good_or_better", baseline_date=D(2021, 1, 1),
-                           baseline_value=40.0, target_date=D(2021, 6, 30), target_value=50.0)
+    IndicatorValue.objects.create(indicator_id="cla_long_term_stability", council=northby, year=2020, value=60.0)
+    # 60 (as at 31/3/2020) reaches the target of 50: met, whatever today is.
+    measure = do.add_success_measure(action=action, measure_id="national:cla_long_term_stability",
+                                     baseline_date=D(2020, 1, 1), baseline_value=40.0, target_date=D(2021, 6, 30),
+                                     target_value=50.0)
+    _backdate(measure, _moment(2021, 1, 4, 10, 0))  # added to the plan in January 2021
     (nothing,) = queries.statuses_for(northby, action)
     assert (nothing.assessment.status, nothing.owner_rag, nothing.disagreement) == ("met", "", None)
 
