@@ -13,7 +13,7 @@ from goldthread import charts
 from goldthread.core.measures import REGISTRY
 from goldthread.core.measures.registry import HIGHER, LOWER, NEITHER, PERCENT
 from goldthread.core.national import interventions as iv
-from goldthread.core.national import risk as risk_model
+from goldthread.core.national import risk_drivers, risk_report
 from goldthread.core.national.benchmarks import MEAN_SOURCE, benchmarks, rug
 from goldthread.core.national.indicators import DATASETS, ENGLAND, INDICATOR_GROUPS, INDICATORS, Indicator
 from goldthread.core.national.journeys import NOT_YET, OUTCOMES, journey, transition_table, transitions
@@ -291,6 +291,7 @@ def council_page(council: LocalAuthority, indicator_id: str = "") -> dict:
     context["interventions"] = interventions_of(council)
     context["risk"] = RiskScore.objects.filter(council=council).first()
     context["accuracy"] = accuracy()
+    context["no_drivers"] = risk_drivers.NO_DRIVERS
     return context
 
 
@@ -299,7 +300,8 @@ def council_page(council: LocalAuthority, indicator_id: str = "") -> dict:
 
 @dataclass
 class Accuracy:
-    """The backtest in the figures a page states beside the scores."""
+    """The backtest in the figures a page states beside the scores; `summary` is the core's caveat
+    (``risk_report.accuracy_caveat``), word for word what ``goldthread risk`` prints."""
 
     computed_at: dt.datetime
     n_boot: int
@@ -309,79 +311,17 @@ class Accuracy:
     summary: list[str] = field(default_factory=list)
 
 
-def _auc(entry: dict) -> dict:
-    return {"estimate": entry["estimate"], "lower": entry["lower"], "upper": entry["upper"]}
-
-
-def _target(name: str, target: dict) -> dict:
-    models = target["models"]
-    primary = models[risk_model.PRIMARY]
-    baselines = [{"label": m["label"], "auc": _auc(m["auc"])} for key, m in models.items()
-                 if key != risk_model.PRIMARY]
-    best_baseline = models.get("previous_imd")
-    difference = target["differences"].get(f"{risk_model.PRIMARY} - previous_imd", {}).get("auc")
-    return {
-        "name": name, "label": target["label"], "n": target["n"], "events": target["events"],
-        "base_rate": target["base_rate"], "auc": _auc(primary["auc"]), "model": primary["label"],
-        "baselines": baselines, "best_baseline": best_baseline and {"label": best_baseline["label"],
-                                                                     "auc": _auc(best_baseline["auc"])},
-        "chance": primary["auc"]["lower"] is not None and primary["auc"]["lower"] <= 0.5,
-        "no_better": difference is not None and difference["lower"] is not None and difference["lower"] <= 0,
-    }
-
-
-def _f(x: float | None) -> str:
-    return "–" if x is None else f"{x:.2f}"
-
-
-def _interval(auc: dict) -> str:
-    return "" if auc["lower"] is None else f" (95% interval {_f(auc['lower'])} to {_f(auc['upper'])})"
-
-
-def _sentences(targets: dict[str, dict]) -> list[str]:
-    """What the model can and cannot do, in plain English, from the backtest's own figures."""
-    out = []
-    bad, below = targets.get(risk_model.INADEQUATE), targets.get(risk_model.BELOW_GOOD)
-    scale = "where 0.5 is no better than chance and 1 is perfect"
-    if bad:
-        auc = bad["auc"]
-        if bad["chance"]:
-            out.append(f"It cannot reliably pick out the councils that will be judged inadequate: tested on "
-                       f"{bad['n']} past inspections, its accuracy (AUC) was {_f(auc['estimate'])}"
-                       f"{_interval(auc)}, {scale}.")
-        else:
-            out.append(f"Tested on {bad['n']} past inspections, its accuracy (AUC) for an inadequate judgement was "
-                       f"{_f(auc['estimate'])}{_interval(auc)}, {scale}.")
-        if bad["best_baseline"]:
-            base = bad["best_baseline"]["auc"]["estimate"]
-            out.append(f"Knowing only each council's previous judgement and its deprivation does "
-                       f"{'about as well' if bad['no_better'] else 'less well'} (AUC {_f(base)}).")
-    if below:
-        auc = below["auc"]
-        better = bad is None or (auc["estimate"] or 0) > (bad["auc"]["estimate"] or 0)
-        interval = "" if auc["lower"] is None else f", 95% interval {_f(auc['lower'])} to {_f(auc['upper'])}"
-        text = (f"It {'does better at telling' if better else 'is no better at telling'} which councils will be "
-                f"judged below good (AUC {_f(auc['estimate'])}{interval})")
-        if below["best_baseline"] and below["no_better"]:
-            text += (f", but almost all of that comes from the previous judgement and deprivation (AUC "
-                     f"{_f(below['best_baseline']['auc']['estimate'])} with those alone)")
-        out.append(text + ".")
-    out.append("Use the scores as a prompt for questions about a council's published figures, not as a forecast "
-               "of its next judgement or a league table.")
-    return out
-
-
 def accuracy() -> Accuracy | None:
     stored = RiskBacktest.objects.first()
     if stored is None:
         return None
     report = stored.summary
-    targets = {name: _target(name, t) for name, t in report.get("targets", {}).items()}
+    targets = risk_report.accuracy_figures(report)
     origins = report.get("origins", [])
     span = f"{origins[0]['origin'][:4]} to {origins[-1]['origin'][:4]}" if origins else ""
     first = next(iter(targets.values()), None)
     return Accuracy(stored.computed_at, stored.n_boot, first["n"] if first else 0, span, list(targets.values()),
-                    _sentences(targets))
+                    risk_report.accuracy_caveat(report))
 
 
 def risk_page(region: str = "", order: str = "") -> dict:
@@ -393,7 +333,8 @@ def risk_page(region: str = "", order: str = "") -> dict:
     scores = list(scores)
     return {"scores": scores, "as_of": scores[0].as_of if scores else
             getattr(RiskScore.objects.first(), "as_of", None), "accuracy": accuracy(),
-            "any": RiskScore.objects.exists()}
+            "any": RiskScore.objects.exists(), "caveat_title": risk_report.CAVEAT_TITLE,
+            "not_tested": risk_report.NOT_TESTED, "no_drivers": risk_drivers.NO_DRIVERS}
 
 
 # --------------------------------------------------------------------------- journeys

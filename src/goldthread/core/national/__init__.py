@@ -10,24 +10,27 @@ pandas tables with snake_case columns; `load_all()` reads everything once into a
 * deprivation: IMD / IDACI by council (IoD2015, IoD2019, IoD2025) and the IoD2019 File 11 summaries
 """
 
-from .bundle import NationalData, load_all
-from .deprivation import read_iod2019_upper_tier, read_utla_deprivation
-from .dfe import (
-    MARKERS,
-    ChildPopulation,
-    EesTable,
-    attribute_joint_returns,
-    child_population,
-    joint_codes,
-    joint_returns,
-    marker_kind,
-    read_child_population,
-    read_dfe_tables,
-    read_ees_csv,
-    read_ro3,
-)
-from .lookups import CodeMap, read_code_changes, read_code_map, read_councils, read_statistical_neighbours
-from .ofsted import JUDGEMENTS, normalise_grade, read_inspections
+import importlib
+
+# What each public name is read from. Imported on first use (PEP 562), so that importing one module of the
+# package (the register's vocabulary, say) does not load pandas and every reader.
+_SOURCES = {
+    "NationalData": "bundle", "load_all": "bundle",
+    "read_iod2019_upper_tier": "deprivation", "read_utla_deprivation": "deprivation",
+    **{name: "dfe" for name in ("MARKERS", "ChildPopulation", "EesTable", "attribute_joint_returns",
+                                "child_population", "joint_codes", "joint_returns", "marker_kind",
+                                "read_child_population", "read_dfe_tables", "read_ees_csv", "read_ro3")},
+    **{name: "lookups" for name in ("CodeMap", "read_code_changes", "read_code_map", "read_councils",
+                                    "read_statistical_neighbours")},
+    "JUDGEMENTS": "ofsted", "normalise_grade": "ofsted", "read_inspections": "ofsted",
+}
+
+
+def __getattr__(name: str):
+    if name in _SOURCES:
+        return getattr(importlib.import_module(f".{_SOURCES[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "JUDGEMENTS",

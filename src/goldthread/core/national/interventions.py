@@ -34,24 +34,15 @@ from typing import IO
 import pandas as pd
 
 from ._util import name_key
+from .intervention_kinds import (  # noqa: F401 (the vocabulary, kept light for the models to import)
+    ADVISER_MODEL,
+    KINDS,
+    MODELS,
+    NO_INTERVENTION,
+    NOTICE_MODEL,
+    STATUTORY_MODEL,
+)
 from .lookups import CodeMap
-
-# The controlled vocabulary: the `kind` column's accepted values, with plain-English labels.
-KINDS: dict[str, str] = {
-    "statutory_direction": "Statutory direction (s497A Education Act 1996)",
-    "commissioner": "DfE-appointed children's services commissioner",
-    "trust": "Children's services trust or other alternative delivery model",
-    "improvement_notice": "DfE improvement notice (non-statutory)",
-    "dfe_adviser": "DfE-appointed improvement adviser",
-    "improvement_board": "Improvement board",
-}
-
-# Intervention models, strongest first: the labels transitions() reports.
-STATUTORY_MODEL = "commissioner / trust (statutory direction)"
-NOTICE_MODEL = "improvement notice only"
-ADVISER_MODEL = "adviser / improvement board only"
-NO_INTERVENTION = "no recorded intervention"
-MODELS = (STATUTORY_MODEL, NOTICE_MODEL, ADVISER_MODEL, NO_INTERVENTION)
 
 # The model each kind puts a council in. Any statutory direction counts as the statutory model, with
 # or without a commissioner or trust: all three are the s497A route.

@@ -19,7 +19,7 @@ def test_risk_writes_one_row_per_council(tmp_path, capsys):
     assert len(rows) == 153 == len({r["la_code"] for r in rows})  # every current council once
     for r in rows:
         assert 0 <= float(r["p_inadequate"]) <= float(r["p_below_good"]) <= 1
-        assert len(r["drivers"].split("; ")) == 3
+        assert len([d for d in r["drivers"].split("; ") if d]) <= 3
         assert r["last_judgement_date"] < "2025-03-31"  # only what was published before the date
     sheffield = next(r for r in rows if r["la_code"] == "E08000019")
     assert sheffield["la_name"] == "Sheffield"
