@@ -497,9 +497,17 @@ def caseloads(rows: pd.DataFrame) -> pd.Series:
 
 
 def _team_of_worker(rows: pd.DataFrame) -> pd.Series:
+    """Each allocated worker's team: the one most of their rows name (the first in name order on a tie), or
+    "Not recorded" when none does."""
     allocated = rows[rows["allocated_worker"].notna()]
-    return allocated.groupby("allocated_worker")["allocated_team"].agg(
-        lambda teams: teams.mode().iloc[0] if teams.notna().any() else "Not recorded")
+    workers = pd.Series(pd.unique(allocated["allocated_worker"].to_numpy(dtype=object)), dtype=object)
+    named = allocated[allocated["allocated_team"].notna()]
+    counts = named.groupby(["allocated_worker", "allocated_team"]).size().reset_index(name="n")
+    counts = counts.sort_values(["allocated_worker", "n", "allocated_team"], ascending=[True, False, True])
+    teams = counts.drop_duplicates("allocated_worker").set_index("allocated_worker")["allocated_team"]
+    found = teams.reindex(workers.sort_values().to_numpy()).fillna("Not recorded")
+    found.index.name = "allocated_worker"
+    return found
 
 
 def _caseload_breakdowns(rows: pd.DataFrame, loads: pd.Series, value_of_team) -> dict[str, pd.DataFrame]:

@@ -159,23 +159,43 @@ def _bool(values, n: int) -> np.ndarray:
 
 
 def _text(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """The column's text with surrounding spaces removed and blanks as None (each distinct value cleaned once)."""
     if column not in frame:
         return np.full(len(frame), None, dtype=object)
-    values = frame[column].to_numpy(dtype=object)
-    return np.array([v.strip() if isinstance(v, str) and v.strip() else None for v in values], dtype=object)
+    codes, uniques = pd.factorize(frame[column].to_numpy(dtype=object), use_na_sentinel=True)
+    cleaned = np.array([v.strip() if isinstance(v, str) and v.strip() else None for v in uniques] + [None],
+                       dtype=object)
+    return cleaned[codes]  # code -1 (a missing value) picks the None at the end
 
 
-def _groups(rows: pd.DataFrame, by: str, make) -> pd.DataFrame:
-    keyed = rows.assign(group=rows[by].fillna("Not allocated"))
-    out = [dict(group=name, **make(part)) for name, part in keyed.groupby("group", sort=True)]
-    return pd.DataFrame(out, columns=["group", "numerator", "denominator", "value"])
+NOT_ALLOCATED = "Not allocated"
+BREAKDOWN_COLUMNS = ["group", "numerator", "denominator", "value"]
 
 
-def _with_breakdowns(result: Result, make) -> Result:
-    if result.rows["allocated_worker"].notna().any() or result.rows["allocated_team"].notna().any():
-        result.breakdowns = {"team": _groups(result.rows, "allocated_team", make),
-                             "worker": _groups(result.rows, "allocated_worker", make)}
-    return result
+def _keys(rows: pd.DataFrame, by: str) -> pd.Series:
+    return rows[by].fillna(NOT_ALLOCATED)
+
+
+def _has_allocation(rows: pd.DataFrame) -> bool:
+    return bool(rows["allocated_worker"].notna().any() or rows["allocated_team"].notna().any())
+
+
+def _percent_groups(rows: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Per group: rows in the numerator, rows in the denominator and their percentage (NaN without rows)."""
+    grouped = rows[["in_numerator", "in_denominator"]].astype(np.int64).groupby(_keys(rows, by), sort=True).sum()
+    num, den = grouped["in_numerator"].to_numpy(), grouped["in_denominator"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(den > 0, 100.0 * num / np.where(den > 0, den, 1), np.nan)
+    return pd.DataFrame({"group": grouped.index.to_numpy(dtype=object), "numerator": num, "denominator": den,
+                         "value": value}, columns=BREAKDOWN_COLUMNS)
+
+
+def _count_groups(rows: pd.DataFrame, by: str, distinct_children: bool) -> pd.DataFrame:
+    """Per group: rows (or distinct children) counted."""
+    grouped = rows.groupby(_keys(rows, by), sort=True)["child_id"]
+    counts = grouped.nunique() if distinct_children else grouped.size()
+    return pd.DataFrame({"group": counts.index.to_numpy(dtype=object), "numerator": counts.to_numpy(),
+                         "denominator": None, "value": counts.to_numpy(dtype=float)}, columns=BREAKDOWN_COLUMNS)
 
 
 def _pct(num: float, den: float) -> float | None:
@@ -183,26 +203,26 @@ def _pct(num: float, den: float) -> float | None:
 
 
 def percent_result(rows: pd.DataFrame) -> Result:
-    """Value = rows in the numerator / rows in the denominator, as a percentage."""
+    """Value = rows in the numerator / rows in the denominator, as a percentage; the same by allocated team
+    and worker."""
     num = float(rows["in_numerator"].sum())
     den = float(rows["in_denominator"].sum())
     result = Result("", _pct(num, den), num, den, rows, note=None if den else "No rows to measure.")
-    return _with_breakdowns(result, lambda part: {
-        "numerator": int(part["in_numerator"].sum()), "denominator": int(part["in_denominator"].sum()),
-        "value": _pct(part["in_numerator"].sum(), part["in_denominator"].sum())})
+    if _has_allocation(rows):
+        result.breakdowns = {"team": _percent_groups(rows, "allocated_team"),
+                             "worker": _percent_groups(rows, "allocated_worker")}
+    return result
 
 
 def count_result(rows: pd.DataFrame, *, distinct_children: bool = False) -> Result:
-    """Value = rows (events), or distinct children."""
-
-    def count(part: pd.DataFrame) -> int:
-        return int(part["child_id"].nunique()) if distinct_children else len(part)
-
+    """Value = rows (events), or distinct children; the same by allocated team and worker."""
     rows = rows.assign(in_numerator=True)
-    n = float(count(rows))
+    n = float(rows["child_id"].nunique() if distinct_children else len(rows))
     result = Result("", n, n, None, rows)
-    return _with_breakdowns(result, lambda part: {"numerator": count(part), "denominator": None,
-                                                  "value": float(count(part))})
+    if _has_allocation(rows):
+        result.breakdowns = {"team": _count_groups(rows, "allocated_team", distinct_children),
+                             "worker": _count_groups(rows, "allocated_worker", distinct_children)}
+    return result
 
 
 def rate_result(rows: pd.DataFrame, population: int | None, *, distinct_children: bool = False,
