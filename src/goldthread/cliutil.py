@@ -25,13 +25,18 @@ def parse_date(text: str) -> dt.date:
 
 
 def find_council(code: str):
+    from django.db import DatabaseError
     from django.db.models import Q
 
     from goldthread.councils.models import LocalAuthority
 
     code = code.strip()
-    council = (LocalAuthority.objects.filter(Q(ons_code__iexact=code) | Q(old_code=code)).first()
-               or LocalAuthority.objects.filter(name__iexact=code).first())
+    try:
+        council = (LocalAuthority.objects.filter(Q(ons_code__iexact=code) | Q(old_code=code)).first()
+                   or LocalAuthority.objects.filter(name__iexact=code).first())
+    except DatabaseError:
+        refuse("goldthread's database is not set up here yet: run 'goldthread migrate' and 'goldthread "
+               "load_councils' first (or set GOLDTHREAD_DATA_DIR or DATABASE_URL to the one in use).")
     if council is None:
         if not LocalAuthority.objects.exists():
             refuse("No councils are loaded yet: run 'goldthread load_councils' first.")

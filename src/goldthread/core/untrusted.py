@@ -106,7 +106,8 @@ class Reading:
     time, or dies. Progress lines reach ``progress`` on the thread that calls ``result()``."""
 
     def __init__(self, kind: str, path: str | Path, *, options: dict | None = None,
-                 display_name: str | None = None, progress: Progress | None = None, limits: Limits | None = None):
+                 display_name: str | None = None, progress: Progress | None = None, limits: Limits | None = None,
+                 shares: int = 1):
         if kind not in READERS:
             raise ValueError(f"No reader for {kind!r}.")
         self.limits = limits or Limits.from_environment()
@@ -116,8 +117,10 @@ class Reading:
         self._folder = tempfile.TemporaryDirectory(prefix="goldthread-read-")
         self.out = Path(self._folder.name)
         os.chmod(self.out, 0o700)
+        self.shares = shares
         request = {"kind": kind, "path": str(path), "out": str(self.out), "options": options or {},
-                   "display_name": display_name, "memory_mb": self.limits.memory_mb, "seconds": self.limits.seconds}
+                   "display_name": display_name, "memory_mb": self.limits.memory_mb, "seconds": self.limits.seconds,
+                   "shares": shares}
         env = {k: os.environ[k] for k in _ENV_KEEP if k in os.environ} | _ENV_SET
         env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
         self.started = time.monotonic()
@@ -139,6 +142,11 @@ class Reading:
         self._folder.cleanup()
 
     def result(self) -> Parts:
+        """What the reader found (the one share)."""
+        return self.results()[0]
+
+    def results(self) -> list[Parts]:
+        """What each share's reader found, in share order."""
         try:
             deadline = self.started + self.limits.seconds + 5
             # Progress is reported on this thread (the caller's: it may write it to the database in its own
@@ -151,7 +159,9 @@ class Reading:
                 time.sleep(0.02)
             self._collector.join(timeout=5)
             _report(self.lines, self.progress)
-            return _outcome(self.out, self.child.returncode, self.name, self.limits, time.monotonic() - self.started)
+            elapsed = time.monotonic() - self.started
+            return [_outcome(self.out / str(k), self.child.returncode, self.name, self.limits, elapsed)
+                    for k in range(self.shares)]
         finally:
             if self.child.poll() is None:
                 _kill(self.child)
@@ -334,25 +344,52 @@ def _child_progress(stage: str, done: int, total: int) -> None:
     sys.stdout.flush()
 
 
-def _child_main() -> int:
-    request = json.loads(sys.stdin.read())
-    _limit_self(request["memory_mb"], request["seconds"])
-    out = Path(request["out"])
-    module_name, function_name = READERS[request["kind"]].split(":")
+def _read_share(reader, request: dict, share: int) -> int:
+    """Read one share into out/<share>; the exit status for it (0, or MEMORY_EXIT)."""
+    out = Path(request["out"]) / str(share)
+    out.mkdir(mode=0o700)
+    options = dict(request["options"])
+    if request["shares"] > 1:
+        options["share"] = [share, request["shares"]]
     try:
-        import importlib
-
-        reader = getattr(importlib.import_module(module_name), function_name)
-        parts = reader(Path(request["path"]), display_name=request["display_name"], progress=_child_progress,
-                       **request["options"])
+        parts = reader(Path(request["path"]), display_name=request["display_name"],
+                       progress=_child_progress if share == 0 else None, **options)
         write_parts(parts, out)
     except UnreadableFile as exc:
         (out / "result.json").write_text(json.dumps({"unreadable": str(exc)}), encoding="utf-8")
     except MemoryError:
-        for leftover in out.iterdir():
-            leftover.unlink(missing_ok=True) if leftover.is_file() else shutil.rmtree(leftover, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(mode=0o700)
         return MEMORY_EXIT
     return 0
+
+
+def _child_main() -> int:
+    """Limit this process, load the reader, then read: with several shares, fork a copy of this (already
+    limited, single-threaded) process per further share, so that Python and the libraries load once and the
+    shares are read at the same time. A share whose reader dies takes this process down the same way, so the
+    caller sees what happened."""
+    request = json.loads(sys.stdin.read())
+    _limit_self(request["memory_mb"], request["seconds"])
+    import importlib
+
+    module_name, function_name = READERS[request["kind"]].split(":")
+    reader = getattr(importlib.import_module(module_name), function_name)
+    others = []
+    for share in range(1, request["shares"]):
+        pid = os.fork()
+        if pid == 0:  # the copy reads its share and leaves at once
+            os._exit(_read_share(reader, request, share))
+        others.append(pid)
+    status = _read_share(reader, request, 0)
+    for pid in others:
+        _, code = os.waitpid(pid, 0)
+        if os.WIFSIGNALED(code):
+            died = os.WTERMSIG(code)
+            signal.signal(died, signal.SIG_DFL)
+            os.kill(os.getpid(), died)
+        status = status or os.WEXITSTATUS(code)
+    return status
 
 
 if __name__ == "__main__":

@@ -1,10 +1,10 @@
 """Reading an Annex A file in the limited reading process (goldthread.core.untrusted) and getting the
 result back.
 
-``read_share`` runs in each child: it reads its share of the sheets (``reader.read_sheets``) and returns
-what it found as plain data. The process that asked starts one child (two for a large file, each reading
-about half the sheets: the machine has two cores and the asking process only waits), then ``assemble``s
-Annex A from their findings. ``read_annex_a_safely`` does all of it; ``start_reading`` returns at once, so a
+``read_share`` runs in the child: it reads its share of the sheets (``reader.read_sheets``) and returns what
+it found as plain data. For a large file the child forks a second reader, so that each reads about half the
+sheets (the machine has two cores and the asking process only waits). The process that asked then
+``assemble``s Annex A from their findings. ``read_annex_a_safely`` does all of it; ``start_reading`` returns at once, so a
 command can load the measures while the children read. Nothing heavy is imported until a result arrives."""
 
 from __future__ import annotations
@@ -82,34 +82,40 @@ def readers_for(path: Path) -> int:
 
 
 class AnnexAReading:
-    """An Annex A file being read by one or two limited processes; ``annex()`` waits for them."""
+    """An Annex A file being read in the limited process (by one or two readers); ``annex()`` waits for it."""
 
-    def __init__(self, readings: list[Reading], name: str, extract_date: dt.date | None, today: dt.date | None):
-        self.readings, self.name, self.extract_date, self.today = readings, name, extract_date, today
+    def __init__(self, reading: Reading, name: str, extract_date: dt.date | None, today: dt.date | None):
+        self.reading, self.name, self.extract_date, self.today = reading, name, extract_date, today
 
     def annex(self) -> AnnexA:
         from .reader import assemble
 
-        found = []
-        try:
-            for reading in self.readings:
-                found.append(share_from_parts(reading.result()))
-        finally:
-            for reading in self.readings:
-                reading.stop()
+        found = [share_from_parts(parts) for parts in self.reading.results()]
         return assemble(found, name=self.name, extract_date=self.extract_date, today=self.today)
+
+
+# A read started before the program had loaded what it needs to use it (goldthread.cli starts one for
+# `goldthread measures FILE`): (resolved path, extract date) -> the reading, taken by the first start_reading.
+_EARLY: dict[tuple[str, dt.date | None], AnnexAReading] = {}
+
+
+def start_early(path: Path, *, extract_date: dt.date | None = None) -> None:
+    _EARLY[(str(path.resolve()), extract_date)] = start_reading(path, extract_date=extract_date)
 
 
 def start_reading(path: str | Path, *, extract_date: dt.date | None = None, progress: Progress | None = None,
                   display_name: str | None = None, limits: Limits | None = None, today: dt.date | None = None,
                   readers: int | None = None) -> AnnexAReading:
-    """Start reading an Annex A file in limited processes and return at once."""
+    """Start reading an Annex A file in limited processes and return at once (or take the reading of the same
+    file and date already started early, when nothing else is asked of it)."""
     path = Path(path)
-    count = readers or readers_for(path)
-    readings = [Reading("annex_a_share", path, options={"share": [k, count] if count > 1 else None},
-                        display_name=display_name, progress=progress if k == 0 else None, limits=limits)
-                for k in range(count)]
-    return AnnexAReading(readings, display_name or path.name, extract_date, today)
+    if not (progress or display_name or limits or today or readers):
+        early = _EARLY.pop((str(path.resolve()), extract_date), None)
+        if early is not None:
+            return early
+    reading = Reading("annex_a_share", path, display_name=display_name, progress=progress, limits=limits,
+                      shares=readers or readers_for(path))
+    return AnnexAReading(reading, display_name or path.name, extract_date, today)
 
 
 def read_annex_a_safely(path: str | Path, *, extract_date: dt.date | None = None, progress: Progress | None = None,

@@ -172,8 +172,13 @@ NOT_ALLOCATED = "Not allocated"
 BREAKDOWN_COLUMNS = ["group", "numerator", "denominator", "value"]
 
 
-def _keys(rows: pd.DataFrame, by: str) -> pd.Series:
-    return rows[by].fillna(NOT_ALLOCATED)
+def _group_codes(rows: pd.DataFrame, by: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's group (its allocated team or worker, "Not allocated" when blank) as a code, and the groups in
+    name order."""
+    keys = rows[by].to_numpy(dtype=object).copy()
+    keys[pd.isna(keys)] = NOT_ALLOCATED
+    codes, groups = pd.factorize(keys, sort=True)
+    return codes, np.asarray(groups, dtype=object)
 
 
 def _has_allocation(rows: pd.DataFrame) -> bool:
@@ -182,20 +187,28 @@ def _has_allocation(rows: pd.DataFrame) -> bool:
 
 def _percent_groups(rows: pd.DataFrame, by: str) -> pd.DataFrame:
     """Per group: rows in the numerator, rows in the denominator and their percentage (NaN without rows)."""
-    grouped = rows[["in_numerator", "in_denominator"]].astype(np.int64).groupby(_keys(rows, by), sort=True).sum()
-    num, den = grouped["in_numerator"].to_numpy(), grouped["in_denominator"].to_numpy()
+    codes, groups = _group_codes(rows, by)
+    num = np.bincount(codes, weights=rows["in_numerator"].to_numpy(dtype=np.int64), minlength=len(groups))
+    den = np.bincount(codes, weights=rows["in_denominator"].to_numpy(dtype=np.int64), minlength=len(groups))
+    num, den = num.astype(np.int64), den.astype(np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(den > 0, 100.0 * num / np.where(den > 0, den, 1), np.nan)
-    return pd.DataFrame({"group": grouped.index.to_numpy(dtype=object), "numerator": num, "denominator": den,
-                         "value": value}, columns=BREAKDOWN_COLUMNS)
+    return pd.DataFrame({"group": groups, "numerator": num, "denominator": den, "value": value},
+                        columns=BREAKDOWN_COLUMNS)
 
 
 def _count_groups(rows: pd.DataFrame, by: str, distinct_children: bool) -> pd.DataFrame:
     """Per group: rows (or distinct children) counted."""
-    grouped = rows.groupby(_keys(rows, by), sort=True)["child_id"]
-    counts = grouped.nunique() if distinct_children else grouped.size()
-    return pd.DataFrame({"group": counts.index.to_numpy(dtype=object), "numerator": counts.to_numpy(),
-                         "denominator": None, "value": counts.to_numpy(dtype=float)}, columns=BREAKDOWN_COLUMNS)
+    codes, groups = _group_codes(rows, by)
+    if distinct_children:
+        children, _ = pd.factorize(rows["child_id"].to_numpy(dtype=object))
+        present = children >= 0  # a blank child ID is not a child
+        pairs = np.unique(codes[present].astype(np.int64) * (children.max() + 2) + children[present])
+        counts = np.bincount(pairs // (children.max() + 2), minlength=len(groups))
+    else:
+        counts = np.bincount(codes, minlength=len(groups))
+    return pd.DataFrame({"group": groups, "numerator": counts, "denominator": None,
+                         "value": counts.astype(float)}, columns=BREAKDOWN_COLUMNS)
 
 
 def _pct(num: float, den: float) -> float | None:

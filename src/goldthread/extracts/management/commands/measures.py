@@ -11,6 +11,8 @@ from goldthread.cliutil import find_council, parse_date, refuse
 from goldthread.core.annexa.issues import UnreadableFile
 from goldthread.core.annexa.transfer import start_reading
 
+FILE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".zip", ".csv", ".txt", ".tsv")
+
 # The measure registry, the stored extracts and the national figures (pandas and all) are imported where they
 # are used: for a file, the limited reading process starts first and reads while they load.
 
@@ -42,17 +44,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         source = options["source"]
-        if Path(source).exists():
+        from_file = Path(source).exists()
+        if from_file:
             rows = self._from_file(Path(source), options)
+        elif Path(source).suffix.lower() in FILE_SUFFIXES or "/" in source or "\\" in source:
+            refuse(f"{source} does not exist: give an Annex A file or folder, or a council's code.")
         else:
             rows = self._from_council(source, options)
         if options["json"]:
             self.stdout.write(json.dumps(rows, indent=2))
             return
-        from goldthread.national.queries import england_figures
+        england = {}
+        if not from_file:  # a file is no council's: nothing published to compare it with
+            from goldthread.national.queries import england_figures
 
+            england = england_figures()
         width = max(len(r["title"]) for r in rows)
-        england = england_figures() if not Path(source).exists() else {}
         for r in rows:
             detail = ""
             if r["denominator"] is not None and r["unit"] == "percent":
