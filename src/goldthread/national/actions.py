@@ -31,9 +31,13 @@ from goldthread.core.national import interventions as iv
 from goldthread.core.national import risk
 from goldthread.core.national._util import data_folder
 from goldthread.core.national.bundle import NationalData, load_all
+from goldthread.core.national.deprivation import read_utla_deprivation
 from goldthread.core.national.dfe import read_child_population
 from goldthread.core.national.lookups import read_code_map
 from goldthread.core.national.ofsted import JUDGEMENTS, OUTCOMES_2025_ODS, read_inspections
+from goldthread.core.national.risk_drivers import SEPARATOR
+from goldthread.core.national.risk_features import FEATURE_INDICATORS, FeatureSource, StoredFigures
+from goldthread.core.national.risk_protocol import N_BOOT, fingerprint, fixed_protocol
 from goldthread.councils.actions import data_changed, load_councils
 from goldthread.councils.models import LocalAuthority
 
@@ -46,8 +50,10 @@ from .models import (
     NationalFile,
     RiskBacktest,
     RiskScore,
+    SlippingScore,
     StatisticalNeighbour,
 )
+from .queries import aggregates_frame, inspections_frame, values_frame
 
 log = logging.getLogger(__name__)
 NOT_AN_EDITOR = ("Only national editors (the DfE and regional improvement alliances) can change the intervention "
@@ -68,7 +74,22 @@ class RiskReport:
     councils: int
     n_boot: int
     seconds: float
-    auc: dict[str, dict]  # target -> the primary model's AUC entry (estimate, lower, upper)
+    auc: dict[str, dict]  # target -> the primary model's AUC entry (estimate, lower, upper), development origins
+    model: str = ""  # the primary model the backtest chose
+    watchlist: int = 0  # councils on the slipping-from-good watchlist
+
+
+@dataclass
+class RiskResults:
+    """What ``compute_risk`` computed and ``store_risk`` keeps: the backtest report (with its predictions),
+    every current council's scores and the slipping-from-good watchlist, all at ``as_of``."""
+
+    as_of: dt.date
+    n_boot: int
+    report: dict
+    scores: pd.DataFrame
+    watchlist: pd.DataFrame
+    seconds: float
 
 
 @dataclass
@@ -80,6 +101,7 @@ class LoadReport:
     neighbours: int = 0
     unknown_codes: set[str] = field(default_factory=set)
     risk: RiskReport | None = None
+    years: dict[str, list[int]] = field(default_factory=dict)  # file name -> the years of values it gave
 
 
 def _none(value):
@@ -160,8 +182,12 @@ def load_packaged(folder: Path | None = None, *, with_risk: bool = True) -> Load
     report.neighbours = len(StatisticalNeighbour.objects.bulk_create(
         _neighbour_objects(national.statistical_neighbours, councils)))
     base = data_folder(folder)
+    # The packaged files are the ones DATASETS names (no need to read them again to tell which is which); a
+    # folder given in their place is recognised by content.
+    packaged = {d.packaged_file: d.key for d in ind.DATASETS.values()} if folder is None else {}
     for path in sorted(p for p in base.rglob("*") if p.is_file() and p.suffix != ".md"):
-        kind = ind.identify_dataset(path) or (OFSTED_OUTCOMES if path.parent.name == "ofsted" else "lookup")
+        kind = packaged.get(path.name) or ind.identify_dataset(path) or \
+            (OFSTED_OUTCOMES if path.parent.name == "ofsted" else "lookup")
         NationalFile.objects.create(dataset=kind, name=path.name, sha256=_digest(path))
         report.files.append((path.name, kind, 0))
     data_changed()  # England's figures on every council's pages
@@ -171,8 +197,7 @@ def load_packaged(folder: Path | None = None, *, with_risk: bool = True) -> Load
         report.risk = refresh_risk(national=national)
     except ValueError as exc:  # too few inspections in this data to fit the model: keep no stale scores
         log.warning("early-warning scores not computed: %s", exc)
-        RiskScore.objects.all().delete()
-        RiskBacktest.objects.all().delete()
+        _clear_risk()
     log.info("national data loaded: %s values, %s inspections", report.values, report.inspections)
     return report
 
@@ -227,9 +252,12 @@ def _read_file(path: Path, code_map, population) -> tuple[str, pd.DataFrame, pd.
     return kind, values, aggregates
 
 
-def load_files(paths: list[Path]) -> LoadReport:
+def load_files(paths: list[Path], *, with_risk: bool = True) -> LoadReport:
     """Load newer publications of the same formats. Every file is read first; if any cannot be used,
-    nothing changes. Values for the same indicator, council and year are replaced; others are kept."""
+    nothing changes. Values for the same indicator, council and year are replaced; others are kept. A file
+    holding several years (an RO3 workbook with a sheet per year) gives every year it holds. Then (unless
+    ``with_risk`` is False) the early-warning scores are recomputed from what is now stored, so the model
+    uses the new figures (another year's spending, next year's census)."""
     code_map = read_code_map()
     population = read_child_population(code_map=code_map)
     read = [(path, *_read_file(Path(path), code_map, population)) for path in paths]
@@ -251,9 +279,16 @@ def load_files(paths: list[Path]) -> LoadReport:
                                                               batch_size=5000))
                 report.values += rows
                 report.aggregates += len(AggregateValue.objects.bulk_create(_aggregate_objects(aggregates)))
+                report.years[path.name] = sorted({int(y) for y in values["year"].dropna()})
             NationalFile.objects.create(dataset=kind, name=path.name, sha256=_digest(path), rows=rows)
             report.files.append((path.name, kind, rows))
         data_changed()  # England's figures on every council's pages
+    if with_risk:
+        try:
+            report.risk = refresh_risk()
+        except ValueError as exc:  # too few inspections in this data to fit the model: keep no stale scores
+            log.warning("early-warning scores not computed: %s", exc)
+            _clear_risk()
     return report
 
 
@@ -296,37 +331,130 @@ def import_interventions(path, created_by=None) -> tuple[int, list[iv.Problem]]:
 # --------------------------------------------------------------------------- early-warning scores
 
 
-@transaction.atomic
-def refresh_risk(as_of: dt.date | None = None, n_boot: int = 1000, *, national: NationalData | None = None,
-                 folder: Path | None = None) -> RiskReport:
-    """Score every current council (``core.national.risk.score``, with what was published before
-    ``as_of``, default today) and run the model's rolling-origin backtest (``n_boot`` bootstrap
-    resamples), replacing the stored RiskScore rows and RiskBacktest. Pages only read what this stores.
+def _clear_risk() -> None:
+    RiskScore.objects.all().delete()
+    SlippingScore.objects.all().delete()
+    RiskBacktest.objects.all().delete()
 
-    The model reads the publications themselves (``national``, or the packaged or given data folder),
-    not the database: ``load_packaged`` calls this at its end with the bundle it has just loaded.
-    Raises ValueError, changing nothing, when there are too few inspections to fit the model."""
+
+def stored_figures() -> StoredFigures | None:
+    """What ``national load`` stored, for the model (None before anything is loaded)."""
+    if not IndicatorValue.objects.exists():
+        return None
+    ids = [i for i, _, _ in FEATURE_INDICATORS]
+    aggregates = aggregates_frame()
+    england = aggregates[(aggregates["geography"] == ind.ENGLAND) & aggregates["indicator_id"].isin(ids)]
+    inspections = inspections_frame()
+    return StoredFigures(values=values_frame(ids), england=england[["indicator_id", "year", "value"]],
+                         inspections=inspections if len(inspections) else None)
+
+
+def risk_source(national: NationalData | None = None, folder: Path | None = None) -> FeatureSource:
+    """What the early-warning model reads: the figures and inspections ``national load`` stored (packaged and
+    loaded files alike), and the packaged deprivation vintages; before anything is loaded, the packaged
+    publications themselves. ``goldthread risk`` and the pages therefore use the same figures."""
+    stored = stored_figures()
+    if national is None and stored is not None and stored.inspections is not None:
+        # Everything but deprivation comes from the database: read only the council codes and the deprivation
+        # file, not every publication.
+        base = data_folder(folder)
+        national = _Basics(codes=read_code_map(base), deprivation=read_utla_deprivation(base))
+    national = national if national is not None else load_all(folder)
+    return FeatureSource.from_national(national, stored)
+
+
+@dataclass(frozen=True)
+class _Basics:
+    """The part of the publications the model reads when its figures and inspections come from the database."""
+
+    codes: object
+    deprivation: pd.DataFrame
+
+
+def stored_backtest(source: FeatureSource, n_boot: int = N_BOOT) -> dict | None:
+    """The stored backtest summary, if it was computed from exactly these figures (the source's fingerprint),
+    by the fixed protocol and with ``n_boot`` resamples; else None (it must be run again)."""
+    stored = RiskBacktest.objects.first()
+    if stored is None:
+        return None
+    summary = stored.summary
+    fixed = fingerprint(fixed_protocol())
+    protocol = summary.get("protocol", {})
+    if (summary.get("data", {}).get("fingerprint") != source.fingerprint() or not protocol.get("fixed")
+            or protocol.get("fingerprint") != fixed or stored.n_boot != n_boot):
+        return None
+    return summary
+
+
+def compute_risk(as_of: dt.date | None = None, n_boot: int = N_BOOT, *, national: NationalData | None = None,
+                 folder: Path | None = None, source: FeatureSource | None = None) -> RiskResults:
+    """Run the backtest by the fixed protocol (``n_boot`` bootstrap resamples), then score every current
+    council and the slipping-from-good watchlist as at ``as_of`` (default today) with the models the backtest
+    chose. Reads what ``risk_source`` reads; changes nothing. Raises ValueError when there are too few
+    inspections to fit the models."""
     started = time.perf_counter()
     as_of = as_of or dt.date.today()
-    national = national if national is not None else load_all(folder)
-    scores = risk.score(national, as_of)
-    report = risk.backtest(national, n_boot=n_boot)
+    source = source if source is not None else risk_source(national, folder)
+    report = risk.backtest(source=source, n_boot=n_boot)
+    scores = risk.score(None, as_of, model=report["primary"]["model"], source=source)
+    watch = risk.watchlist(None, as_of, model=report["slipping"]["primary"]["model"], source=source)
+    return RiskResults(as_of=as_of, n_boot=n_boot, report=report, scores=scores, watchlist=watch,
+                       seconds=time.perf_counter() - started)
+
+
+def _timing(r) -> dict:
+    out = {}
+    for key in ("next_inspection", "window_opens", "window_closes", "fixed", "basis", "status", "visit_since",
+                "visit_date", "visits_known_from", "data_to", "last_inspection_start"):
+        value = _none(getattr(r, key))
+        out[key] = value.isoformat() if isinstance(value, dt.date) else value
+    return out
+
+
+def _split(text) -> list[str]:
+    return [d for d in (_none(text) or "").split(SEPARATOR) if d]
+
+
+@transaction.atomic
+def store_risk(results: RiskResults) -> RiskReport:
+    """Replace the stored RiskScore and SlippingScore rows and the RiskBacktest with ``results``. Pages only
+    read what this stores."""
     councils = _councils()
-    RiskScore.objects.all().delete()
-    RiskBacktest.objects.all().delete()
+    _clear_risk()
+    model = results.scores.attrs.get("model", "")
     RiskScore.objects.bulk_create([
-        RiskScore(council=councils[r.la_code], as_of=as_of, p_inadequate=float(r.p_inadequate),
+        RiskScore(council=councils[r.la_code], as_of=results.as_of, model=model, p_inadequate=float(r.p_inadequate),
                   p_below_good=float(r.p_below_good), last_judgement=_none(r.last_judgement) or "",
-                  last_judgement_date=_none(r.last_judgement_date),
-                  drivers=[d for d in (_none(r.drivers) or "").split("; ") if d])
-        for r in scores.itertuples(index=False) if r.la_code in councils])
-    summary = {key: value for key, value in report.items() if key != "predictions"}
-    RiskBacktest.objects.create(summary=summary, n_boot=n_boot, runtime_seconds=report.get("runtime_seconds", 0))
-    seconds = time.perf_counter() - started
-    log.info("early-warning scores refreshed as of %s in %.1f s", as_of, seconds)
-    return RiskReport(as_of=as_of, councils=RiskScore.objects.count(), n_boot=n_boot, seconds=seconds,
-                      auc={target: entry["models"][risk.PRIMARY]["auc"]
-                           for target, entry in report["targets"].items()})
+                  last_judgement_date=_none(r.last_judgement_date), drivers=_split(r.drivers),
+                  questions=_split(r.questions), next_inspection_due=_none(r.next_inspection_due), timing=_timing(r))
+        for r in results.scores.itertuples(index=False) if r.la_code in councils])
+    slipping_model = results.watchlist.attrs.get("model", "")
+    SlippingScore.objects.bulk_create([
+        SlippingScore(council=councils[r.la_code], as_of=results.as_of, model=slipping_model,
+                      p_below_good=float(r.p_below_good), last_judgement=_none(r.last_judgement) or "",
+                      last_judgement_date=_none(r.last_judgement_date), drivers=_split(r.drivers),
+                      questions=_split(r.questions), next_inspection_due=_none(r.next_inspection_due),
+                      timing=_timing(r))
+        for r in results.watchlist.itertuples(index=False) if r.la_code in councils])
+    summary = {key: value for key, value in results.report.items() if key != "predictions"}
+    RiskBacktest.objects.create(summary=summary, n_boot=results.n_boot,
+                                runtime_seconds=results.report.get("runtime_seconds", 0))
+    log.info("early-warning scores refreshed as of %s in %.1f s", results.as_of, results.seconds)
+    development = results.report["development"]["targets"]
+    return RiskReport(as_of=results.as_of, councils=RiskScore.objects.count(), n_boot=results.n_boot,
+                      seconds=results.seconds, model=model, watchlist=SlippingScore.objects.count(),
+                      auc={target: entry["models"][model]["auc"] for target, entry in development.items()})
+
+
+def refresh_risk(as_of: dt.date | None = None, n_boot: int = N_BOOT, *, national: NationalData | None = None,
+                 folder: Path | None = None) -> RiskReport:
+    """Compute (``compute_risk``: the backtest, then every current council's scores and the slipping-from-good
+    watchlist at ``as_of``, default today) and store (``store_risk``) the early-warning figures.
+
+    The model reads what ``national load`` stored (``risk_source``), so files loaded later (another year's
+    RO3 spending, a newer census) reach it. Raises ValueError, changing nothing, when there are too few
+    inspections to fit the models."""
+    return store_risk(compute_risk(as_of, n_boot, national=national, folder=folder))
 
 
 # --------------------------------------------------------------------------- one intervention

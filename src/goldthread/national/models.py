@@ -174,11 +174,17 @@ class RiskScore(models.Model):
 
     council = models.OneToOneField(LocalAuthority, on_delete=models.CASCADE, related_name="risk_score")
     as_of = models.DateField(help_text="Scored with what was published before this date.")
+    model = models.CharField(max_length=40, blank=True, help_text="The primary model the backtest chose.")
     p_inadequate = models.FloatField()
     p_below_good = models.FloatField()
     last_judgement = models.CharField(max_length=120, blank=True)
     last_judgement_date = models.DateField(null=True, blank=True)
     drivers = models.JSONField(default=list, help_text="Up to three things that raise p_inadequate, each saying why, in words.")
+    questions = models.JSONField(default=list, help_text="The question each driver prompts, in the same order.")
+    next_inspection_due = models.DateField(null=True, blank=True,
+                                           help_text="Under the inspection framework's cycle, from the last judgement.")
+    timing = models.JSONField(default=dict, help_text="The inspection window, its basis, and any visit since the "
+                                                      "last judgement (core.national.inspection_timing).")
     computed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -188,11 +194,35 @@ class RiskScore(models.Model):
         return f"{self.council}: inadequate {self.p_inadequate:.1%}, below good {self.p_below_good:.1%}"
 
 
-class RiskBacktest(models.Model):
-    """The model's rolling-origin backtest (``core.national.risk.backtest``), without its per-inspection
-    predictions; ``actions.refresh_risk`` keeps exactly one."""
+class SlippingScore(models.Model):
+    """A council on the "slipping from good" watchlist (last judged good or outstanding): its probability of a
+    below-good judgement next, from the watchlist's own model; computed by ``actions.refresh_risk``."""
 
-    summary = models.JSONField(help_text="settings, origins and targets of the backtest report")
+    council = models.OneToOneField(LocalAuthority, on_delete=models.CASCADE, related_name="slipping_score")
+    as_of = models.DateField(help_text="Scored with what was published before this date.")
+    model = models.CharField(max_length=40, blank=True, help_text="The watchlist model the backtest chose.")
+    p_below_good = models.FloatField()
+    last_judgement = models.CharField(max_length=120, blank=True)
+    last_judgement_date = models.DateField(null=True, blank=True)
+    drivers = models.JSONField(default=list, help_text="Up to three things that raise p_below_good, each saying why.")
+    questions = models.JSONField(default=list, help_text="The question each driver prompts, in the same order.")
+    next_inspection_due = models.DateField(null=True, blank=True)
+    timing = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-p_below_good", "council__name"]
+
+    def __str__(self) -> str:
+        return f"{self.council}: below good next {self.p_below_good:.1%}"
+
+
+class RiskBacktest(models.Model):
+    """The model's rolling-origin backtest (``core.national.risk.backtest``: development and held-back origins,
+    the primary model's choice, the watchlist's own backtest), without its per-inspection predictions;
+    ``actions.refresh_risk`` keeps exactly one."""
+
+    summary = models.JSONField(help_text="the backtest report without its predictions")
     n_boot = models.PositiveIntegerField()
     runtime_seconds = models.FloatField(default=0)
     computed_at = models.DateTimeField(auto_now_add=True)

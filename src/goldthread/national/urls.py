@@ -12,6 +12,7 @@ urlpatterns = [
     path("indicators/", views.indicators, name="indicators"),
     path("councils/<str:la>/", views.council, name="council"),
     path("risk/", views.risk, name="risk"),
+    path("risk/slipping-from-good/", views.watchlist, name="watchlist"),
     path("journeys/", views.journeys, name="journeys"),
     path("interventions/", views.interventions, name="interventions"),
     path("interventions/new/", views.intervention_new, name="intervention_new"),

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from goldthread import downloads
+from goldthread import downloads, tables
 from goldthread.accounts.access import (
     CORRECTION_PROPOSER,
     NATIONAL_EDITOR,
@@ -49,6 +49,8 @@ def _region(request) -> str:
 def rug(request):
     region, sort = _region(request), request.GET.get("sort", "")
     context = pages.rug_page(region, sort if sort in pages.HEADLINE else "")
+    if (response := tables.answer(request, context.get("downloads"))) is not None:
+        return response
     context.update(regions=pages.regions(), region=region, sort=sort, polarity_words=pages.POLARITY_WORDS)
     return render(request, "national/rug.html", context)
 
@@ -65,6 +67,9 @@ def council(request, la: str):
     if found is None:
         raise Http404("No such council.")
     context = pages.council_page(found, request.GET.get("indicator", ""))
+    context["downloads"] = pages.benchmark_downloads(found, context.get("groups", []), context.get("trend"))
+    if (response := tables.answer(request, context["downloads"])) is not None:
+        return response
     context["can_edit"] = may_edit_register(request.user)
     context["may_propose"] = found.pk in proposing_councils(request.user)
     return render(request, "national/council.html", context)
@@ -73,14 +78,33 @@ def council(request, la: str):
 @signed_in(post=None)
 def risk(request):
     region, order = _region(request), request.GET.get("order", "")
+    order = order if order in pages.RISK_ORDERS else ""
     context = pages.risk_page(region, order)
+    if (response := tables.answer(request, context["downloads"])) is not None:
+        return response
     context.update(regions=pages.regions(), region=region, order=order)
     return render(request, "national/risk.html", context)
 
 
 @signed_in(post=None)
+def watchlist(request):
+    """The slipping-from-good watchlist: councils judged good or outstanding, by their risk of a below-good
+    judgement next, with the inspection timing and the watchlist's own tested accuracy beside them."""
+    region, order = _region(request), request.GET.get("order", "")
+    order = order if order in pages.WATCHLIST_ORDERS else ""
+    context = pages.watchlist_page(region, order)
+    if (response := tables.answer(request, context["downloads"])) is not None:
+        return response
+    context.update(regions=pages.regions(), region=region, order=order)
+    return render(request, "national/watchlist.html", context)
+
+
+@signed_in(post=None)
 def journeys(request):
-    return render(request, "national/journeys.html", pages.journeys_page())
+    context = pages.journeys_page()
+    if (response := tables.answer(request, context.get("downloads"))) is not None:
+        return response
+    return render(request, "national/journeys.html", context)
 
 
 @signed_in(post=None)

@@ -39,6 +39,13 @@ class totals under a repeated header, and a hidden last row of variable ids ("RO
 Cells hold "[x]" (return not received: Birmingham, Cumberland, Slough and six districts, whose row
 note is "M"), "[n]" (no estimate), "[note 3]"/"[note 4]" in place of values (Gateshead's looked-after
 breakdown, note 4), all read as NaN with the marker kept.
+
+Every year: `read_ro3` reads every RO3 workbook in dfe/ (`RO3_*`), and every data sheet in each (a sheet
+whose first column has the "E-code" header and that has the row of variable ids), so a workbook of
+several years, or one workbook per year, gives every year it holds. Each sheet's financial year comes
+from its title ("... (RO) 2023-24: ...") or, failing that, its name ("RO3_LA_Data_202324"); two sheets
+for the same year are refused. Columns after "Class" that a year's layout lacks ("Detailed Class",
+"Certification") are left blank.
 """
 
 from __future__ import annotations
@@ -277,37 +284,94 @@ _CHILDREN = re.compile(r"children'?s? social care", re.IGNORECASE)
 _CSC_CLASSES = {"UA", "MD", "LB", "SC", "Eng"}
 
 
+RO3_PATTERN = "RO3_*"
+_FINANCIAL_YEAR = re.compile(r"(20\d\d)-(\d\d)\b")
+_SHEET_YEAR = re.compile(r"(20\d\d)(\d\d)$")
+_RO3_REQUIRED = ("E-code", "ONS Code", "Local authority", "Class")
+_RO3_OPTIONAL = ("Notes", "Detailed Class", "Certification")
+
+
+def ro3_files(folder: str | Path | None = None) -> list[Path]:
+    """Every RO3 workbook in the data folder's dfe/ (the packaged one: 2024-25 only)."""
+    base = data_folder(folder) / DFE_FOLDER
+    found = sorted(p for p in base.glob(RO3_PATTERN) if p.suffix.lower() in (".ods", ".xlsx", ".xls", ".xlsm"))
+    return found or [data_folder(folder) / RO3_ODS]
+
+
+def _sheet_year(raw: pd.DataFrame, sheet: str) -> str:
+    for row in range(min(len(raw), 8)):
+        match = _FINANCIAL_YEAR.search(str(raw.iat[row, 0]))
+        if match:
+            return match.group(0)
+    match = _SHEET_YEAR.search(sheet)
+    if match:
+        return f"{match.group(1)}-{match.group(2)}"
+    raise ValueError(f"RO3 sheet {sheet!r}: no financial year in its title or name")
+
+
+def _is_data_sheet(raw: pd.DataFrame) -> bool:
+    if raw.empty:
+        return False
+    first = raw.iloc[:, 0].astype(str).str.strip()
+    if not (first == "E-code").any():
+        return False
+    return bool(raw.iloc[:, -1].astype(str).str.startswith("RO3-").any())
+
+
 def read_ro3(folder: str | Path | None = None, children_only: bool = True,
              code_map: CodeMap | None = None) -> pd.DataFrame:
-    """RO3 revenue outturn as a long table, £ thousand.
+    """RO3 revenue outturn as a long table, £ thousand: every year of every RO3 workbook in the folder.
 
     With `children_only` (default): the children's social care lines, for the 153 councils with
     children's services responsibilities (classes UA, MD, LB, SC) and England.
-    Columns: financial_year, la_code (goldthread's code where a council, else the ONS code given),
-    ro_code (MHCLG's own E-code), la_name (as published), la_class, certified ("Y"/"N"/"[x]"),
+    Columns: financial_year ("2024-25"), la_code (goldthread's code where a council, else the ONS code
+    given), ro_code (MHCLG's own E-code), la_name (as published), la_class, certified ("Y"/"N"/"[x]"),
     row_note ("M": return not received), variable (MHCLG's id), service, measure, value, marker.
     """
     base = data_folder(folder)
     code_map = read_code_map(base) if code_map is None else code_map
-    raw = pd.read_excel(base / RO3_ODS, sheet_name="RO3_LA_Data_202425", header=None, engine="calamine")
+    tables, seen = [], {}
+    for path in ro3_files(base):
+        sheets = pd.read_excel(path, sheet_name=None, header=None, engine="calamine")
+        for sheet, raw in sheets.items():
+            if not _is_data_sheet(raw):
+                continue
+            year = _sheet_year(raw, str(sheet))
+            if year in seen:
+                raise ValueError(f"two RO3 sheets hold {year}: {seen[year]} and {path.name} {sheet}")
+            seen[year] = f"{path.name} {sheet}"
+            tables.append(_read_ro3_sheet(raw, year, children_only, code_map))
+    if not tables:
+        raise ValueError("no RO3 data sheet found (a sheet with an 'E-code' header and a row of RO3- variable ids)")
+    table = pd.concat(tables, ignore_index=True)
+    unknown = {m for m in table["marker"].dropna() if m != "None" and not _is_marker(m)}
+    if unknown:
+        raise ValueError(f"unrecognised RO3 cell values {sorted(unknown)}")
+    return table
+
+
+def _read_ro3_sheet(raw: pd.DataFrame, year: str, children_only: bool, code_map: CodeMap) -> pd.DataFrame:
     first = raw.iloc[:, 0].astype(str).str.strip()
     header_row = int(first[first == "E-code"].index[0])
-    year = re.search(r"\d{4}-\d{2}", str(raw.iat[0, 0])).group(0)
     headers = [str(h).strip() for h in raw.iloc[header_row]]
     id_row = next(i for i in range(len(raw)) if str(raw.iat[i, len(headers) - 1]).startswith("RO3-"))
-    columns = {name: headers.index(name) for name in
-               ("E-code", "ONS Code", "Local authority", "Notes", "Class", "Detailed Class", "Certification")}
+    missing = [name for name in _RO3_REQUIRED if name not in headers]
+    if missing:
+        raise ValueError(f"RO3 {year}: no {', '.join(missing)} column")
+    columns = {name: headers.index(name) for name in (*_RO3_REQUIRED, *_RO3_OPTIONAL) if name in headers}
     body = raw.iloc[header_row + 1:]
     body = body[body.iloc[:, columns["ONS Code"]].astype(str).str.fullmatch(r"E\d{8}")]
     if children_only:
         body = body[body.iloc[:, columns["Class"]].isin(_CSC_CLASSES)]
     value_cols = [j for j in range(len(headers)) if j not in columns.values()
+                  and str(raw.iat[id_row, j]).startswith("RO3-")
                   and (not children_only or _CHILDREN.search(headers[j]))]
     labels = {j: _RO_MEASURE.sub("", headers[j]).rpartition(" - ") for j in value_cols}
     rows = []
     for record in body.itertuples(index=False):
         ons = str(record[columns["ONS Code"]])
-        note = record[columns["Notes"]]
+        note = record[columns["Notes"]] if "Notes" in columns else None
+        certified = record[columns["Certification"]] if "Certification" in columns else None
         for j in value_cols:
             cell = record[j]
             number = pd.to_numeric(cell, errors="coerce") if not isinstance(cell, str) else float("nan")
@@ -318,8 +382,8 @@ def read_ro3(folder: str | Path | None = None, children_only: bool = True,
                 "ro_code": str(record[columns["E-code"]]),
                 "la_name": str(record[columns["Local authority"]]).strip(),
                 "la_class": record[columns["Class"]],
-                "certified": record[columns["Certification"]],
-                "row_note": None if pd.isna(note) else str(note),
+                "certified": certified,
+                "row_note": None if note is None or pd.isna(note) else str(note),
                 "variable": str(raw.iat[id_row, j]),
                 "service": service.strip(),
                 "measure": snake_case(measure),
@@ -329,7 +393,4 @@ def read_ro3(folder: str | Path | None = None, children_only: bool = True,
     table = pd.DataFrame(rows)
     for column in ("row_note", "marker"):
         table[column] = table[column].astype("str")
-    unknown = {m for m in table["marker"].dropna() if not _is_marker(m)}
-    if unknown:
-        raise ValueError(f"unrecognised RO3 cell values {sorted(unknown)}")
     return table

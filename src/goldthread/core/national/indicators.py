@@ -624,6 +624,30 @@ def cla_rate(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame:
     return _published(table, "rate_per_10000", "children_count", "population_estimate", population_type=CLA_AT_31_MARCH)
 
 
+CLA_STARTING = "Children starting to be looked after each year"
+CLA_CEASING = "Children ceasing to be looked after each year"
+
+
+@indicator(id="cla_starting_rate", title="Children starting to be looked after per 10,000 children", unit=RATE,
+           polarity=NEITHER, group="children_in_care", source="cla_rate", annex_a="ssda903_cla_started_rate",
+           definition="""Children who started to be looked after during the year to 31 March per 10,000 children
+           aged 0 to 17: DfE's children looked after file, "Children starting to be looked after each year",
+           rate_per_10000 as printed (whole numbers); numerator children_count, denominator the ONS mid-year
+           estimate the file prints. Year: the year ending 31 March.""")
+def cla_starting_rate(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame:
+    return _published(table, "rate_per_10000", "children_count", "population_estimate", population_type=CLA_STARTING)
+
+
+@indicator(id="cla_ceasing_rate", title="Children ceasing to be looked after per 10,000 children", unit=RATE,
+           polarity=NEITHER, group="children_in_care", source="cla_rate", annex_a="ssda903_cla_ceased_rate",
+           definition="""Children who ceased to be looked after during the year to 31 March per 10,000 children
+           aged 0 to 17: DfE's children looked after file, "Children ceasing to be looked after each year",
+           rate_per_10000 as printed (whole numbers); numerator children_count, denominator the ONS mid-year
+           estimate the file prints. Year: the year ending 31 March.""")
+def cla_ceasing_rate(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame:
+    return _published(table, "rate_per_10000", "children_count", "population_estimate", population_type=CLA_CEASING)
+
+
 @indicator(id="cla_3plus_placements", title="Children in care with three or more placements", unit=PERCENT,
            polarity=LOWER, group="children_in_care", source="cla_placement_stability", annex_a="cla_3plus_placements",
            definition="""Children looked after on 31 March who had 3 or more placements during the year to 31

@@ -34,21 +34,26 @@ Features (`FEATURES` documents each in words)
     (the services, staff and leaders largely carried over). Deprivation: IMD and IDACI average scores of
     the latest Indices of Deprivation published before the date (IoD2015 from 30 September 2015, IoD2019
     from 26 September 2019, IoD2025 from 30 October 2025; IDACI exists for IoD2019 only). Missing values
-    stay NaN here: the models impute them (median plus a missing flag, fitted on each training window).
+    stay NaN here: the models handle them (`risk_models`: the logistic model takes the training window's
+    median, gradient boosting learns where a missing value goes).
+
+Which years each feature covers depends on the files loaded (`FeatureSource.coverage`): the packaged RO3
+spending is 2024-25 only, public (by the lag above) from 31 January 2026, so no past inspection had it;
+loading earlier years' RO3 workbooks (`goldthread national load`) gives the model a spending history.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .bundle import NationalData
 from .indicators import INDICATORS, aggregate_values, indicator_values
-from .journeys import GRADE_RANK, WHOLE_SERVICE_FRAMEWORKS, _prepare
+from .journeys import GRADE_RANK, VISIT_TYPES, WHOLE_SERVICE_FRAMEWORKS, _prepare
 from .lookups import CodeMap
 
 # --------------------------------------------------------------------------- publication lags
@@ -252,42 +257,115 @@ def deprivation_values(national: NationalData) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
+class StoredFigures:
+    """What `goldthread national load` stored (the database), used in place of the packaged publications,
+    so that files loaded later (another year's RO3 spending, next year's CIN census, a newer Ofsted
+    workbook) reach the model. values: indicator_id, la_code, year, value (councils; NaN where marked);
+    england: indicator_id, year, value; inspections: the readers' inspection table (`ofsted.COLUMNS`),
+    or None to keep the packaged inspections. Deprivation always comes from the packaged files (every
+    vintage; the database keeps only each council's latest)."""
+
+    values: pd.DataFrame
+    england: pd.DataFrame
+    inspections: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
 class FeatureSource:
-    """What the features are built from, read once from a NationalData.
+    """What the features are built from, read once from a NationalData (and what `national load` stored).
 
     values: indicator_id, la_code, year, value, published (Timestamp) for the FEATURE_INDICATORS and
         the deprivation vintages, non-missing values only.
     england: indicator_id, year, value, published: England's own published figures (for drivers).
     graded: whole-service graded inspections (la_code, la_name, framework, inspection_type,
         inspection_date, publication_date, grade), oldest first.
+    visits: focused and monitoring visits (la_code, inspection_type, inspection_date, publication_date,
+        visit_theme), oldest first: Ofsted publishes them in its in-year sheet only (from April 2024 in
+        the packaged workbook), so earlier visits are not known.
     """
 
     values: pd.DataFrame
     england: pd.DataFrame
     graded: pd.DataFrame
     code_map: CodeMap
+    visits: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=VISIT_COLUMNS))
 
     @classmethod
-    def from_national(cls, national: NationalData) -> FeatureSource:
+    def from_national(cls, national: NationalData, stored: StoredFigures | None = None) -> FeatureSource:
         ids = [i for i, _, _ in FEATURE_INDICATORS]
-        values = indicator_values(national, ids)
-        values = pd.concat([values[["indicator_id", "la_code", "year", "value"]], deprivation_values(national)],
-                           ignore_index=True)
+        if stored is None:
+            council = indicator_values(national, ids)[["indicator_id", "la_code", "year", "value"]]
+            aggregates = aggregate_values(national, ids)
+            england = aggregates[aggregates["geography"] == "England"][["indicator_id", "year", "value"]]
+            inspections = national.inspections
+        else:
+            council = stored.values[stored.values["indicator_id"].isin(ids)][["indicator_id", "la_code", "year",
+                                                                              "value"]]
+            england = stored.england[stored.england["indicator_id"].isin(ids)][["indicator_id", "year", "value"]]
+            has_inspections = stored.inspections is not None and len(stored.inspections)
+            inspections = stored.inspections if has_inspections else national.inspections
+        values = pd.concat([council, deprivation_values(national)], ignore_index=True)
         values = values[values["value"].notna()].copy()
         values["la_code"] = values["la_code"].astype(object)
         values["year"] = values["year"].astype(int)
+        values["value"] = values["value"].astype(float)
         values["published"] = publication_dates(values)
-        aggregates = aggregate_values(national, ids)
-        england = aggregates[(aggregates["geography"] == "England") & aggregates["value"].notna()]
-        england = england[["indicator_id", "year", "value"]].copy()
+        values = values.sort_values(["indicator_id", "la_code", "year"], kind="stable")
+        england = england[england["value"].notna()].copy()
         england["year"] = england["year"].astype(int)
+        england["value"] = england["value"].astype(float)
         england["published"] = publication_dates(england)
+        england = england.sort_values(["indicator_id", "year"], kind="stable")
         return cls(values.reset_index(drop=True), england.reset_index(drop=True),
-                   graded_inspections(national.inspections, national.codes), national.codes)
+                   graded_inspections(inspections, national.codes), national.codes,
+                   visit_records(inspections, national.codes))
+
+    def fingerprint(self) -> str:
+        """A digest of every figure and inspection the features are built from: equal digests, equal data."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        tables = (
+            self.values[["indicator_id", "la_code", "year", "value"]].sort_values(["indicator_id", "la_code", "year"]),
+            self.england[["indicator_id", "year", "value"]].sort_values(["indicator_id", "year"]),
+            self.graded.sort_values(["la_code", "publication_date"]),
+            self.visits.sort_values(["la_code", "publication_date", "inspection_type"]),
+        )
+        for table in tables:
+            digest.update(table.to_csv(index=False, float_format="%.10g", date_format="%Y-%m-%d").encode())
+        return digest.hexdigest()[:16]
 
     def council_names(self) -> dict[str, str]:
         councils = self.code_map.councils
         return dict(zip(councils["la_code"], councils["la_name"], strict=True))
+
+    def coverage(self) -> list[dict]:
+        """For each indicator feature: the years it has a value for (with how many councils each), and
+        the date the first and the latest became public (PUBLICATION_LAGS)."""
+        out = []
+        for indicator_id, words, _ in FEATURE_INDICATORS:
+            rows = self.values[self.values["indicator_id"] == indicator_id]
+            counts = rows.groupby("year").size()
+            published = rows.groupby("year")["published"].min()
+            out.append({"indicator_id": indicator_id, "words": words, "source": INDICATORS[indicator_id].source,
+                        "years": [int(y) for y in counts.index],
+                        "councils": [int(n) for n in counts.to_numpy()],
+                        "first_public": None if published.empty else f"{published.min():%Y-%m-%d}",
+                        "latest_public": None if published.empty else f"{published.max():%Y-%m-%d}"})
+        return out
+
+
+VISIT_COLUMNS = ["la_code", "inspection_type", "inspection_date", "publication_date", "visit_theme"]
+
+
+def visit_records(inspections: pd.DataFrame, code_map: CodeMap | None) -> pd.DataFrame:
+    """Focused and monitoring visits (VISIT_COLUMNS), oldest first."""
+    table = _prepare(inspections, code_map)
+    visits = table[table["record"].isin(VISIT_TYPES)][VISIT_COLUMNS].copy()
+    visits["la_code"] = visits["la_code"].astype(object)
+    visits["visit_theme"] = visits["visit_theme"].map(lambda v: "" if v is None or str(v) in ("nan", "None")
+                                                      or pd.isna(v) else str(v))
+    return visits.sort_values(["publication_date", "la_code"], kind="stable", ignore_index=True)
 
 
 def graded_inspections(inspections: pd.DataFrame, code_map: CodeMap | None) -> pd.DataFrame:
@@ -442,8 +520,9 @@ def next_inspections(source: FeatureSource, start, end) -> pd.DataFrame:
 __all__ = [
     "CHANGE", "DEPRIVATION_GROUP", "DEPRIVATION_INDICATORS", "EXAMPLE_COLUMNS", "FEATURES", "FEATURE_BY_COLUMN",
     "FEATURE_COLUMNS", "FEATURE_INDICATORS", "INDICATOR_WORDS", "INFO_COLUMNS", "IOD_PUBLISHED", "MAX_AGE",
-    "OFSTED_GROUP", "PREVIOUS_COLUMNS", "PUBLICATION_LAGS", "SIF_FEATURE_BUFFER", "USES_POPULATION",
-    "Y_BELOW_GOOD", "Y_INADEQUATE", "Feature", "FeatureSource", "PublicationLag", "available", "build_features",
+    "OFSTED_GROUP", "PREVIOUS_COLUMNS", "PUBLICATION_LAGS", "SIF_FEATURE_BUFFER", "USES_POPULATION", "VISIT_COLUMNS",
+    "Y_BELOW_GOOD", "Y_INADEQUATE", "Feature", "FeatureSource", "PublicationLag", "StoredFigures", "available",
+    "build_features",
     "deprivation_values", "feature_dates", "graded_inspections", "indicator_publication_date",
-    "inspection_examples", "next_inspections", "publication_dates",
+    "inspection_examples", "next_inspections", "publication_dates", "visit_records",
 ]

@@ -62,6 +62,15 @@ def test_packaged_data_loads_and_serves_benchmarks_and_journeys(db, capsys):
     again = load_packaged(with_risk=False)  # loading twice replaces, never duplicates
     assert again.values == report.values and IndicatorValue.objects.count() == report.values
 
+    # The early-warning model reads what was stored: the same figures and inspections as the files themselves.
+    from goldthread.core.national.bundle import load_all
+    from goldthread.core.national.risk_features import FeatureSource
+    from goldthread.national.actions import risk_source
+
+    stored, packaged = risk_source(), FeatureSource.from_national(load_all())
+    assert stored.fingerprint() == packaged.fingerprint()
+    assert len(stored.values) == len(packaged.values) and len(stored.graded) == len(packaged.graded) > 400
+
     call_command("national", "benchmarks", "--la", "373")
     out = capsys.readouterr().out
     assert out.startswith("Sheffield (Yorkshire and the Humber)")
@@ -79,7 +88,7 @@ def test_packaged_data_loads_and_serves_benchmarks_and_journeys(db, capsys):
     assert "SIF re-inspection  re-inspection good" in capsys.readouterr().out
 
 
-def test_newer_file_of_the_same_format_replaces_its_years(db, tmp_path):
+def test_newer_file_of_the_same_format_replaces_its_years(db, tmp_path, capsys):
     load_packaged(with_risk=False)
     before = IndicatorValue.objects.count()
     # Next year's file: same format, a new name, Sheffield's 2025 rate revised.
@@ -94,11 +103,35 @@ def test_newer_file_of_the_same_format_replaces_its_years(db, tmp_path):
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    report = load_files([newer])
+    report = load_files([newer], with_risk=False)
     assert report.files[0][:2] == (newer.name, "cla_rate")
     assert IndicatorValue.objects.get(indicator_id="cla_rate", council__ons_code="E08000019", year=2025).value == 55
     assert IndicatorValue.objects.count() == before  # replaced, not added to
     assert NationalFile.objects.filter(name=newer.name, dataset="cla_rate").exists()
+
+    # Every year of an RO3 workbook is read, and reaches the early-warning model: spending per child for
+    # 2023-24 (public from 31 January 2025) is a figure the model can use from then.
+    from goldthread.core.national.risk_features import build_features
+    from goldthread.core.national.tests.ro3_workbook import write_ro3_workbook
+    from goldthread.national.actions import risk_source
+
+    workbook = write_ro3_workbook(tmp_path / "RO3_LA_Data_two_years.xlsx", {"2023-24": 0.9, "2024-25": 1.0})
+    call_command("national", "load", str(workbook), "--no-risk")
+    out = capsys.readouterr().out
+    assert f"{workbook.name}: ro3, " in out and "(2 years: 2023-24 to 2024-25)" in out
+    assert "The early-warning scores were not recomputed" in out
+    spend = IndicatorValue.objects.filter(indicator_id="ro3_csc_spend_per_child", council__ons_code="E06000058")
+    # the 2023-24 sheet is 2024-25's spending x 0.9, per child of its own year's population (mid-2023)
+    assert {v.year: round(v.numerator / spend.get(year=2025).numerator, 6) for v in spend} == {2024: 0.9, 2025: 1.0}
+    assert spend.get(year=2024).denominator != spend.get(year=2025).denominator
+    source = risk_source()
+    coverage = {c["indicator_id"]: c for c in source.coverage()}
+    assert coverage["ro3_csc_spend_per_child"]["years"] == [2024, 2025]
+    assert coverage["ro3_csc_spend_per_child"]["first_public"] == "2025-01-31"
+    import pandas as pd
+
+    features = build_features(source, pd.DataFrame({"la_code": ["E06000058"], "as_of": [pd.Timestamp("2025-03-31")]}))
+    assert features.loc[0, "ro3_csc_spend_per_child__year"] == 2024 and features.loc[0, "ro3_csc_spend_per_child"] > 0
 
 
 def test_an_unrecognised_file_changes_nothing(db, tmp_path):
@@ -109,7 +142,7 @@ def test_an_unrecognised_file_changes_nothing(db, tmp_path):
     odd = tmp_path / "budget.csv"
     odd.write_text("year,service,amount\n2025,roads,100\n")
     with pytest.raises(NationalLoadError, match="budget.csv is not a publication goldthread recognises"):
-        load_files([good, odd])  # the good file first: it must not be loaded either
+        load_files([good, odd], with_risk=False)  # the good file first: it must not be loaded either
     assert counts() == before
 
 

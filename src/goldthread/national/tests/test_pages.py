@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from goldthread.accounts.models import Membership, NationalRole
 from goldthread.conftest import NORTHBY, PASSWORD
+from goldthread.core.national.risk_report import accuracy_caveat, slipping_caveat
 from goldthread.national.actions import load_packaged
 from goldthread.national.models import (
     AggregateValue,
@@ -20,10 +22,23 @@ from goldthread.national.models import (
     InterventionProposal,
     RiskBacktest,
     RiskScore,
+    SlippingScore,
 )
+from goldthread.national.pages import timing_of
+
+from .risk_setup import store_packaged_risk
 
 SHEFFIELD, DONCASTER = "E08000019", "E08000017"
 YORKSHIRE = "E12000003"
+
+
+# What the README says of the early-warning model's development figures (Early warning: what the model can and
+# cannot do): the page states the same.
+README_FIGURES = "0.63 (95% interval 0.55 to 0.71)"
+
+
+def words(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 def text(response) -> str:
@@ -45,8 +60,10 @@ def cells(row: str) -> list[str]:
 
 
 def test_the_national_pages_show_the_published_figures(client, people):
-    report = load_packaged()
-    assert report.risk is not None and RiskScore.objects.count() == 153 and RiskBacktest.objects.count() == 1
+    report = load_packaged(with_risk=False)
+    assert report.risk is None and not RiskScore.objects.exists()
+    store_packaged_risk()  # what load_packaged computes at its end, computed once for the test run (risk_setup)
+    assert RiskScore.objects.count() == 153 and RiskBacktest.objects.count() == 1 and SlippingScore.objects.exists()
     Intervention.objects.create(council_id=IndicatorValue.objects.filter(council__ons_code=DONCASTER)
                                 .values_list("council_id", flat=True).first(),
                                 kind="commissioner", start_date="2015-10-01", end_date="2017-03-31")
@@ -96,6 +113,19 @@ def test_the_national_pages_show_the_published_figures(client, people):
     score = RiskScore.objects.get(council__ons_code=SHEFFIELD)
     assert f"{100 * score.p_inadequate:.0f}%" in page
     assert "not a forecast" in page
+    # A prompt, not a forecast: its score, when its next inspection is due, and questions to ask, never a rank.
+    section = words(page[page.index('id="early-warning"'):])
+    assert "Questions to ask" in section and "Next full inspection" in section
+    assert timing_of(score).words in section and "A visit since the last judgement" in section
+    for question in score.questions:
+        assert question[:1].upper() + question[1:] in section
+    assert not re.search(r"\b\d+(st|nd|rd|th) (highest|of 15\d)|\brank", section, re.I)
+    summary = RiskBacktest.objects.get().summary
+    assert accuracy_caveat(summary)[0] in section
+    good = SlippingScore.objects.select_related("council").order_by("-p_below_good").first()
+    good_page = words(text(client.get(reverse("national:council", args=[good.council.ons_code]))))
+    assert "Slipping from good" in good_page and f"was last judged {good.last_judgement}" in good_page
+    assert slipping_caveat(summary)[0] in good_page
 
     doncaster = text(client.get(reverse("national:council", args=[DONCASTER])))
     assert "SIF" in doncaster and "Inadequate" in doncaster
@@ -107,19 +137,44 @@ def test_the_national_pages_show_the_published_figures(client, people):
 
     # Early warning: the tested accuracy beside the scores, and what it cannot do.
     risk = text(client.get(reverse("national:risk")))
-    backtest = RiskBacktest.objects.get().summary["targets"]
+    development = summary["development"]["targets"]
+    primary = summary["primary"]["model"]
     for target in ("inadequate", "below_good"):
-        auc = backtest[target]["models"]["logistic"]["auc"]
+        auc = development[target]["models"][primary]["auc"]
         assert f"{auc['estimate']:.2f}" in risk and f"{auc['lower']:.2f} to {auc['upper']:.2f}" in risk
-    assert "0.57" in risk and "0.49 to 0.65" in risk  # the README's figures
-    assert "It cannot reliably pick out the councils that will be judged inadequate" in risk
+    assert README_FIGURES in words(risk)  # the README's figures
+    assert "Compared on the same date, knowing only each council" in risk
     assert "not as a forecast of its next judgement or a league table" in risk
     assert "153 councils: probability of each judgement" in risk
     assert risk.index("What this can and cannot do") < risk.index("153 councils: probability")
+    assert "Held back: 2024 to 2025" in risk and "scored once" in words(risk)
+    for header in ("AUC pooled", "AUC same date", "PR-AUC", "Top fifth: precision", "Top fifth: lift",
+                   "Top 10: precision", "Top 10: lift", "Brier", "Observed - predicted", "Slope"):
+        assert f">{header}</th>" in risk, header
+    assert "Which years each figure covers" in risk and "2024-25" in risk
+    # Every council by name unless asked: the order is a choice, never a league table by default.
+    names = [cells(row)[0] for row in re.findall(r"<tr class=\"govuk-table__row\">\s*<th scope=\"row\".*?</tr>",
+                                                 risk.split("<caption")[1], re.S)]
+    assert names == sorted(names) and len(names) == 153
     ordered = text(client.get(reverse("national:risk"), {"order": "inadequate"}))
     first_row = cells(row_of(ordered, "#early-warning"))
     highest = RiskScore.objects.order_by("-p_inadequate").first()
     assert first_row[:2] == [highest.council.name, f"{100 * highest.p_inadequate:.0f}%"]
+    soonest = text(client.get(reverse("national:risk"), {"order": "due"}))
+    due = RiskScore.objects.order_by("next_inspection_due", "council__name").first()
+    assert cells(row_of(soonest, "#early-warning"))[0] == due.council.name
+
+    # The slipping-from-good watchlist: ranked by its own model's risk, the timing beside it, its own accuracy.
+    watch = text(client.get(reverse("national:watchlist")))
+    listed = list(SlippingScore.objects.select_related("council").order_by("-p_below_good", "council__name"))
+    assert f"{len(listed)} councils judged good or outstanding" in watch
+    first = cells(row_of(watch, "#early-warning"))
+    assert first[:2] == [listed[0].council.name, f"{100 * listed[0].p_below_good:.0f}%"]
+    assert f"{listed[0].next_inspection_due:%b %Y}" in first[3]  # the next inspection beside the risk
+    assert slipping_caveat(summary)[0] in words(watch) and "How the watchlist was tested" in watch
+    yorkshire = text(client.get(reverse("national:watchlist"), {"region": YORKSHIRE, "order": "name"}))
+    in_region = SlippingScore.objects.filter(council__region_code=YORKSHIRE).count()
+    assert f"{in_region} council" in yorkshire and ">Camden<" not in yorkshire
 
     # Journeys: 75 inadequate judgements of 64 councils (the core's count), and by intervention model.
     journeys = text(client.get(reverse("national:journeys")))
@@ -129,14 +184,17 @@ def test_the_national_pages_show_the_published_figures(client, people):
         in journeys
     assert "commissioner / trust (statutory direction)".capitalize() in journeys
 
-    # The early-warning scores can be recomputed on their own.
+    # The early-warning scores can be recomputed on their own, from what was stored (the figures as loaded).
     call_command("national", "risk-refresh", "--as-of", "2025-03-31", "--resamples", "20")
-    assert RiskScore.objects.count() == 153
+    assert RiskScore.objects.count() == 153 and SlippingScore.objects.count() == len(listed)
     assert str(RiskScore.objects.first().as_of) == "2025-03-31" and RiskBacktest.objects.get().n_boot == 20
+    refreshed = RiskBacktest.objects.get().summary
+    assert refreshed["development"]["targets"]["inadequate"]["models"][primary]["auc"]["estimate"] == \
+        summary["development"]["targets"]["inadequate"]["models"][primary]["auc"]["estimate"]
 
 
 NATIONAL_URLS = [("national:rug", []), ("national:indicators", []), ("national:council", [SHEFFIELD]),
-                 ("national:risk", []), ("national:journeys", []), ("national:interventions", []),
+                 ("national:risk", []), ("national:watchlist", []), ("national:journeys", []), ("national:interventions", []),
                  ("national:intervention_new", []), ("national:intervention_import", []),
                  ("national:intervention_template", [])]
 
@@ -148,6 +206,7 @@ def test_signed_out_people_are_sent_to_sign_in_and_pages_work_before_any_load(cl
     client.force_login(people["national"])
     assert "No published national data is loaded yet" in text(client.get(reverse("national:rug")))
     assert "No early-warning scores have been computed yet" in text(client.get(reverse("national:risk")))
+    assert "No watchlist has been computed yet" in text(client.get(reverse("national:watchlist")))
     assert "No Ofsted inspections are loaded yet" in text(client.get(reverse("national:journeys")))
     assert "No published national data is loaded yet" in text(client.get(reverse("national:council",
                                                                                   args=[SHEFFIELD])))
@@ -201,7 +260,7 @@ def test_who_may_open_each_national_page(client, national_people, councils):
             else:
                 assert posted == (405 if post_rule is None else 200), (name, person, posted)
             checked += 1
-    assert checked == 13 * len(national_people)
+    assert checked == 14 * len(national_people)  # 14 national URLs, the watchlist included
     assert InterventionProposal.objects.count() == 1 and Intervention.objects.get().end_date is None
 
 

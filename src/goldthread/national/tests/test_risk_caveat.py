@@ -1,12 +1,11 @@
-"""The early-warning caveat is one text: the page and `goldthread risk` state the same sentences, from the
-core (`risk_report.accuracy_caveat`), and the backtest's JSON export carries them; the drivers printed
-are the ones the page lists, and a council with nothing pushing its risk up says so."""
+"""The early-warning caveats are one text each: the pages and `goldthread risk` state the same sentences, from
+the core (`risk_report`), and every download carries them; the drivers printed are the ones the page lists, a
+council with nothing pushing its risk up says so. (A council's page: test_pages.)"""
 
 from __future__ import annotations
 
-import datetime as dt
 import html
-import json
+import io
 import re
 
 import pytest
@@ -14,13 +13,18 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from goldthread.core.national.risk_drivers import NO_DRIVERS
-from goldthread.core.national.risk_report import CAVEAT_TITLE, NOT_TESTED, PROMPT, accuracy_caveat
+from goldthread.core.national.risk_report import (
+    CAVEAT_TITLE,
+    NOT_TESTED,
+    PROMPT,
+    accuracy_caveat,
+    slipping_caveat,
+)
 from goldthread.councils.models import LocalAuthority
-from goldthread.national.actions import refresh_risk
-from goldthread.national.models import RiskBacktest, RiskScore
+from goldthread.national.models import RiskBacktest, RiskScore, SlippingScore
 
-AS_OF = dt.date(2025, 3, 31)
-RESAMPLES = 40
+from .risk_setup import AS_OF, store_packaged_risk
+
 SHEFFIELD, DONCASTER = "E08000019", "E08000017"
 
 
@@ -36,16 +40,21 @@ def row_of(page: str, code: str) -> str:
     return match.group(0)
 
 
-def test_the_page_and_the_command_line_state_the_same_caveat_and_drivers(client, people, capsys):
-    refresh_risk(AS_OF, n_boot=RESAMPLES)
-    caveat = accuracy_caveat(RiskBacktest.objects.get().summary)
-    assert len(caveat) >= 3 and caveat[-1] == PROMPT
+@pytest.fixture
+def stored(people):
+    store_packaged_risk()
+    return RiskBacktest.objects.get().summary
+
+
+def test_the_page_and_the_command_line_state_the_same_caveat_and_drivers(client, people, stored, capsys):
+    caveat = accuracy_caveat(stored)
+    assert len(caveat) >= 4 and caveat[-1] == PROMPT
     client.force_login(people["national"])
     response = client.get(reverse("national:risk"), {"order": "inadequate"})
     assert response.status_code == 200
     page = words(response.content.decode())
 
-    call_command("risk", "--as-of", AS_OF.isoformat(), "--resamples", str(RESAMPLES))
+    call_command("risk", "--as-of", AS_OF.isoformat())
     out = capsys.readouterr().out
     printed = words(out)
     assert out.startswith("Probability of each council's next Ofsted judgement")
@@ -66,24 +75,50 @@ def test_the_page_and_the_command_line_state_the_same_caveat_and_drivers(client,
     assert [row.find(d) for d in listed] == sorted(row.find(d) for d in listed) and row.find(listed[0]) > 0
 
 
-def test_the_backtest_export_carries_the_caveat(db, tmp_path, capsys):
-    out = tmp_path / "backtest.json"
-    call_command("risk", "backtest", "--resamples", "20", "--json", str(out))
-    saved = json.loads(out.read_text())
-    assert saved["caveat"] == accuracy_caveat(saved) and saved["caveat"][-1] == PROMPT
+def test_the_watchlist_page_and_command_line_state_its_own_caveat(client, people, stored, capsys):
+    caveat = slipping_caveat(stored)
+    client.force_login(people["national"])
+    page = words(client.get(reverse("national:watchlist")).content.decode())
+    call_command("risk", "watchlist", "--slipping", "--as-of", AS_OF.isoformat())
     printed = words(capsys.readouterr().out)
-    for sentence in saved["caveat"]:
-        assert sentence in printed
+    for sentence in caveat:
+        assert sentence in page and sentence in printed, sentence
+    assert accuracy_caveat(stored)[0] not in page  # the early-warning model's figures are not the watchlist's
+
+
+def test_every_download_carries_the_caveat(client, people, stored):
+    """The early-warning and watchlist tables as CSV and Excel: the rows the page shows, and in the workbook
+    the caveat above them; the caveat on its own as a table too."""
+    from openpyxl import load_workbook
+
+    client.force_login(people["national"])
+    for url, table, caveat, count in (
+            (reverse("national:risk"), "early-warning", accuracy_caveat(stored), RiskScore.objects.count()),
+            (reverse("national:watchlist"), "slipping-from-good", slipping_caveat(stored),
+             SlippingScore.objects.count())):
+        page = client.get(url).content.decode()
+        assert f"download={table}&amp;format=csv" in page and f"download={table}-accuracy&amp;format=xlsx" in page
+        csv_file = client.get(url, {"download": table, "format": "csv"})
+        assert csv_file.status_code == 200 and csv_file["Content-Type"].startswith("text/csv")
+        lines = csv_file.content.decode("utf-8-sig").splitlines()
+        assert lines[0].startswith("Council,ONS code,Probability of") and len(lines) == count + 1
+        workbook = load_workbook(io.BytesIO(client.get(url, {"download": table, "format": "xlsx"}).content))
+        about = workbook.active["A2"].value
+        assert all(sentence in about for sentence in caveat)
+        sentences = client.get(url, {"download": f"{table}-accuracy", "format": "csv"}).content.decode("utf-8-sig")
+        assert all(sentence in sentences for sentence in caveat[:2])
+        assert client.get(url, {"download": "nothing", "format": "csv"}).status_code == 404
 
 
 def test_a_council_with_no_driver_and_an_untested_model_say_so(client, people):
-    """Stored scores without a backtest: the page warns that the accuracy is untested (the core's words),
+    """Stored scores without a backtest: the pages warn that the accuracy is untested (the core's words),
     and a council whose figures push nothing up says so instead of an empty list."""
     sheffield = LocalAuthority.objects.get(ons_code=SHEFFIELD)
     doncaster = LocalAuthority.objects.get(ons_code=DONCASTER)
     RiskScore.objects.create(council=sheffield, as_of=AS_OF, p_inadequate=0.08, p_below_good=0.3, drivers=[])
     RiskScore.objects.create(council=doncaster, as_of=AS_OF, p_inadequate=0.12, p_below_good=0.4,
                              drivers=["the average social worker caseload is high: 19.0 cases per social worker"])
+    SlippingScore.objects.create(council=sheffield, as_of=AS_OF, p_below_good=0.2, last_judgement="good", drivers=[])
     client.force_login(people["national"])
     page = client.get(reverse("national:risk")).content.decode()
     assert NOT_TESTED in words(page) and CAVEAT_TITLE not in page
@@ -91,6 +126,12 @@ def test_a_council_with_no_driver_and_an_untested_model_say_so(client, people):
     doncaster_row = row_of(page, DONCASTER)
     assert "<ol" in doncaster_row and "The average social worker caseload is high" in doncaster_row
     assert NO_DRIVERS not in doncaster_row
+    assert "None yet" in words(row_of(page, SHEFFIELD))  # no inspection timing stored: said, not guessed
+    watch = client.get(reverse("national:watchlist")).content.decode()
+    assert NOT_TESTED in words(watch) and NO_DRIVERS in words(row_of(watch, SHEFFIELD))
+    # A backtest stored by an earlier release (no development block, no choice of model) counts as none.
+    RiskBacktest.objects.create(summary={"origins": [], "targets": {}}, n_boot=1000)
+    assert NOT_TESTED in words(client.get(reverse("national:risk")).content.decode())
 
 
 def test_a_date_with_too_little_history_is_refused_in_one_sentence(db, capsys):

@@ -24,3 +24,20 @@ def aggregate_table(national):
     from goldthread.core.national.indicators import aggregate_values
 
     return aggregate_values(national)
+
+
+@pytest.fixture(scope="session")
+def feature_source(national):
+    """What the inspection-risk features are built from (the packaged publications), built once."""
+    from goldthread.core.national.risk_features import FeatureSource
+
+    return FeatureSource.from_national(national)
+
+
+@pytest.fixture(scope="session")
+def small_report(feature_source):
+    """A quick backtest for the tests that check its shape, not its figures: three development origins, one
+    held back, few resamples (the real one: every origin, 1,000 resamples)."""
+    from goldthread.core.national.risk import backtest
+
+    return backtest(source=feature_source, origins=(2017, 2019, 2022), held_back=(2024,), n_boot=40, seed=0)

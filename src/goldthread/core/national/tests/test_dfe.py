@@ -160,3 +160,28 @@ def test_unknown_markers_make_a_column_a_filter(tmp_path):
     table = read_ees_csv(path)
     assert table.filters == ("count",) and table.indicators == ("rate",)
     assert table.markers["rate"].tolist()[1] == "c"
+
+
+def test_every_year_of_an_ro3_workbook_is_read(tmp_path, national):
+    """A workbook with a sheet per financial year gives every year it holds, each from its own sheet, and
+    the spending-per-child indicator for each; two sheets for one year are refused."""
+    from goldthread.core.national.dfe import read_ro3
+    from goldthread.core.national.indicators import indicator_values_from_file
+
+    from .ro3_workbook import write_ro3_workbook
+
+    folder = tmp_path / "data"
+    (folder / DFE_FOLDER).mkdir(parents=True)
+    path = write_ro3_workbook(folder / DFE_FOLDER / "RO3_two_years.xlsx", {"2023-24": 0.9, "2024-25": 1.0})
+    table = read_ro3(folder, code_map=national.codes)
+    assert sorted(table["financial_year"].unique()) == ["2023-24", "2024-25"]
+    total = table[table["variable"] == "RO3-csctot-net-cur-exp"].set_index(["financial_year", "la_code"])["value"]
+    assert total[("2024-25", "E06000058")] == 109_191
+    assert total[("2023-24", "E06000058")] == pytest.approx(0.9 * 109_191)
+    assert math.isnan(total[("2023-24", "E06000063")])  # Cumberland's [x] stays not available in every year
+    values = indicator_values_from_file(path, national.codes)
+    spend = values[values["indicator_id"] == "ro3_csc_spend_per_child"]
+    assert sorted(spend["year"].unique()) == [2024, 2025]
+    with pytest.raises(ValueError, match="two RO3 sheets hold 2024-25"):
+        write_ro3_workbook(folder / DFE_FOLDER / "RO3_again.xlsx", {"2024-25": 1.1})
+        read_ro3(folder, code_map=national.codes)

@@ -1,5 +1,6 @@
 """Inspection risk: publication lags and leakage, the scored table, the backtest report, and the evaluation
-machinery on synthetic data where the answer is known."""
+machinery on synthetic data where the answer is known. (The protocol, the held-back origins and the choice
+of model: test_risk_protocol; the metrics: test_risk_metrics.)"""
 
 import dataclasses
 import datetime as dt
@@ -14,9 +15,10 @@ from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_s
 from goldthread.core.national.indicators import DATASETS, INDICATORS
 from goldthread.core.national.risk import (
     BELOW_GOOD,
+    EXTRA_COLUMNS,
     INADEQUATE,
     MODELS,
-    SCORE_COLUMNS,
+    RISK_CSV_COLUMNS,
     ModelSpec,
     auc_rows,
     average_precision,
@@ -44,6 +46,7 @@ from goldthread.core.national.risk_features import (
     next_inspections,
     publication_dates,
 )
+from goldthread.core.national.risk_metrics import METRICS
 from goldthread.core.national.risk_models import _fit_design
 
 NORTH_NORTHANTS = "E06000061"
@@ -51,20 +54,14 @@ BASELINES = ("previous", "imd", "previous_imd")
 
 
 @pytest.fixture(scope="module")
-def source(national):
-    return FeatureSource.from_national(national)
-
-
-@pytest.fixture(scope="module")
-def small_report(national):
-    """A quick backtest: three origins, few resamples."""
-    return backtest(national, origins=(2017, 2019, 2022), n_boot=60, seed=0)
+def source(feature_source):
+    return feature_source
 
 
 @pytest.fixture(scope="module")
 def scored(national, source):
     started = time.perf_counter()
-    table = score(national, dt.date(2025, 3, 31), source=source)
+    table = score(national, dt.date(2025, 3, 31), model="gbm", source=source)
     return table, time.perf_counter() - started
 
 
@@ -237,7 +234,10 @@ def test_reorganised_councils_take_their_predecessors_judgement(national, source
 
 def test_score_covers_every_current_council(national, scored):
     table, seconds = scored
-    assert list(table.columns) == SCORE_COLUMNS
+    assert list(table.columns) == [*RISK_CSV_COLUMNS, *EXTRA_COLUMNS]
+    assert RISK_CSV_COLUMNS == ["la_code", "la_name", "p_inadequate", "p_below_good", "last_judgement",
+                                "last_judgement_date", "drivers", "next_inspection_due"]
+    assert table.attrs["model"] == "gbm"
     assert len(table) == 153 and sorted(table["la_code"]) == _current(national)
     assert table["la_name"].notna().all()
     for column in ("p_inadequate", "p_below_good"):
@@ -257,7 +257,7 @@ def test_score_last_judgement_is_before_the_date(scored):
 
 
 def test_score_before_a_reorganised_councils_first_inspection(national, source):
-    table = score(national, "2022-04-01", source=source)
+    table = score(national, "2022-04-01", model="logistic", source=source)
     row = table.set_index("la_code").loc[NORTH_NORTHANTS]
     assert row["last_judgement"] == "inadequate (as Northamptonshire)"
     assert row["last_judgement_date"] == dt.date(2019, 7, 29)
@@ -265,49 +265,118 @@ def test_score_before_a_reorganised_councils_first_inspection(national, source):
 
 def test_score_refuses_a_date_with_too_little_history(national, source):
     with pytest.raises(ValueError):
-        score(national, "2014-01-01", source=source)
+        score(national, "2014-01-01", model="gbm", source=source)
+    with pytest.raises(ValueError, match="no model called"):
+        score(national, "2025-03-31", model="crystal_ball", source=source)
 
 
 def test_score_is_deterministic(national, source, scored):
-    again = score(national, dt.date(2025, 3, 31), source=source)
+    again = score(national, dt.date(2025, 3, 31), model="gbm", source=source)
     pd.testing.assert_frame_equal(scored[0], again)
+
+
+def test_every_council_has_its_inspection_timing(scored):
+    """Beside every score: when the next inspection is due under the framework's cycle, and the words."""
+    table, _ = scored
+    assert table["next_inspection_due"].notna().all()
+    for r in table.itertuples(index=False):
+        assert r.window_opens < r.next_inspection_due < r.window_closes
+        assert r.last_inspection_start < r.last_judgement_date < dt.date(2025, 3, 31)
+    assert set(table["status"]) <= {"not yet due", "window open", "window passed"}
 
 
 # --------------------------------------------------------------------------- backtest report
 
 
 def test_backtest_report_has_every_metric_for_every_model(small_report):
-    assert set(small_report["targets"]) == {INADEQUATE, BELOW_GOOD}
+    """Development and held-back blocks apart, each with every metric and its interval for every model and
+    baseline, for both targets; the slipping watchlist's blocks for below good."""
     names = {m.name for m in MODELS}
     assert set(BASELINES) <= names
-    for target in small_report["targets"].values():
-        assert target["n"] > 0 and 0 < target["events"] < target["n"]
-        assert set(target["models"]) == names
-        for model in target["models"].values():
-            for metric in ("auc", "pr_auc", "brier"):
-                entry = model[metric]
-                assert entry["lower"] <= entry["estimate"] <= entry["upper"], (model["label"], metric)
-            table = model["calibration"]
-            assert sum(b["n"] for b in table) == target["n"]
-            assert sum(b["events"] for b in table) == target["events"]
-        for diff in target["differences"].values():
-            assert diff["auc"]["lower"] <= diff["auc"]["estimate"] <= diff["auc"]["upper"]
+    blocks = [(small_report["development"], {INADEQUATE, BELOW_GOOD}, names),
+              (small_report["held_back"], {INADEQUATE, BELOW_GOOD}, names),
+              (small_report["slipping"]["development"], {BELOW_GOOD}, set(BASELINES) | {"gbm", "logistic"}),
+              (small_report["slipping"]["held_back"], {BELOW_GOOD}, set(BASELINES) | {"gbm", "logistic"})]
+    for block, targets, models in blocks:
+        assert set(block["targets"]) == targets
+        for target in block["targets"].values():
+            assert target["n"] > 0 and 0 < target["events"] < target["n"]
+            assert models <= set(target["models"])
+            for model in target["models"].values():
+                for metric in METRICS:
+                    entry = model[metric]
+                    assert set(entry) == {"estimate", "lower", "upper"}, (model["label"], metric)
+                    if entry["lower"] is not None:
+                        assert entry["lower"] <= entry["upper"], (model["label"], metric)
+                for metric in ("auc", "same_date_auc", "pr_auc", "brier", "top_fifth_precision", "top10_lift"):
+                    entry = model[metric]
+                    assert entry["lower"] <= entry["estimate"] <= entry["upper"], (model["label"], metric)
+                table = model["calibration"]
+                assert sum(b["n"] for b in table) == target["n"]
+                assert sum(b["events"] for b in table) == target["events"]
+            base = target["models"]["base_rate"]
+            assert base["same_date_auc"]["estimate"] == 0.5 and base["top_fifth_lift"]["estimate"] == 1.0
+    assert small_report["held_back"]["note"].startswith("Scored once")
     json.dumps(small_report, allow_nan=False)
+
+
+def test_pooled_auc_rewards_level_shifts_that_same_date_auc_ignores(small_report):
+    """The base rate knows nothing about councils, only each year's level: same-date AUC 0.5 exactly, while
+    the pooled AUC moves away from 0.5 with the years' levels."""
+    base = small_report["development"]["targets"][BELOW_GOOD]["models"]["base_rate"]
+    assert base["same_date_auc"]["estimate"] == 0.5
+    assert base["auc"]["estimate"] != 0.5
 
 
 def test_backtest_trains_only_on_inspections_published_before_each_origin(small_report, source):
     examples = inspection_examples(source)
-    for row in small_report["origins"]:
+    for row in small_report["development"]["origins"] + small_report["held_back"]["origins"]:
         origin = pd.Timestamp(row["origin"])
         assert pd.Timestamp(row["train_last_published"]) < origin
         assert row["n_train"] == int((examples["publication_date"] < origin).sum())
+    blocks = set()
     for prediction in small_report["predictions"]:
         origin = pd.Timestamp(prediction["origin"])
         assert origin <= pd.Timestamp(prediction["publication_date"]) < origin + pd.DateOffset(years=1)
+        blocks.add(prediction["block"])
+    assert blocks == {"development", "held_back", "slipping_development", "slipping_held_back"}
+    held = {p["origin"] for p in small_report["predictions"] if p["block"].endswith("held_back")}
+    assert held == {"2024-04-01"}
 
 
-def test_backtest_is_deterministic(national, small_report):
-    again = backtest(national, origins=(2017, 2019, 2022), n_boot=60, seed=0)
+def _corrupted_from(source: FeatureSource, when: pd.Timestamp) -> FeatureSource:
+    """Every figure published on or after `when` made absurd and every judgement then changed (dates kept)."""
+    values = source.values.copy()
+    future = values["published"] >= when
+    values.loc[future, "value"] = values.loc[future, "value"] * 7 + 1000
+    graded = source.graded.copy()
+    later = graded["publication_date"] >= when
+    graded.loc[later, "grade"] = graded.loc[later, "grade"].map(
+        {"inadequate": "outstanding", "outstanding": "inadequate", "good": "requires improvement",
+         "requires improvement": "good"})
+    return dataclasses.replace(source, values=values, graded=graded)
+
+
+@pytest.mark.parametrize("year", [2019, 2023])
+def test_no_prediction_uses_anything_published_after_its_origin(source, year):
+    """Property, on the whole pipeline: every model's predictions at an origin are the same when every figure
+    and judgement published on or after the origin is corrupted (only the outcomes being predicted change)."""
+    origin = pd.Timestamp(year, 4, 1)
+    bad = _corrupted_from(source, origin)
+
+    def run(s: FeatureSource) -> pd.DataFrame:
+        tests = {origin: next_inspections(s, origin, origin + pd.DateOffset(years=1))}
+        result = rolling_origin(inspection_examples(s), tests, MODELS, n_boot=0, comparisons=())
+        return pd.DataFrame(result["predictions"])
+
+    real, corrupted = run(source), run(bad)
+    predicted = [c for c in real.columns if "__" in c]
+    pd.testing.assert_frame_equal(real[["la_code", *predicted]], corrupted[["la_code", *predicted]])
+    assert not real["y_inadequate"].equals(corrupted["y_inadequate"])  # the outcomes did change
+
+
+def test_backtest_is_deterministic(source, small_report):
+    again = backtest(source=source, origins=(2017, 2019, 2022), held_back=(2024,), n_boot=40, seed=0)
     first = {k: v for k, v in small_report.items() if k != "runtime_seconds"}
     second = {k: v for k, v in again.items() if k != "runtime_seconds"}
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
@@ -317,9 +386,14 @@ def test_format_backtest_prints_the_comparison(small_report):
     text = format_backtest(small_report)
     for model in MODELS:
         assert model.label in text
-    for words in ("AUC (95% CI)", "PR-AUC (95% CI)", "Brier (95% CI)", "Calibration", "Per origin", "Inadequate",
-                  "Below good"):
-        assert words in text
+    for words in ("AUC pooled", "AUC same date", "PR-AUC", "top fifth: precision", "top fifth: lift",
+                  "top 10: precision", "top 10: lift", "Brier", "observed - predicted", "slope", "Calibration",
+                  "Per origin", "Inadequate", "Below good", "Primary model (*)", "Held back: 2024",
+                  "Slipping from good", "When inspections come", "Which years each feature covers",
+                  "NOT the fixed protocol"):
+        assert words in text, words
+    held = text.index("Held back: 2024")
+    assert text.index("Development: 2017 to 2022") < held < text.index("Slipping from good")
 
 
 # --------------------------------------------------------------------------- machinery on synthetic data
@@ -445,6 +519,23 @@ def test_calibration_table_groups_by_predicted_probability():
     assert [b["n"] for b in table] == [20] * 5
     assert [b["observed_rate"] for b in table] == [0.0, 0.0, 0.5, 1.0, 1.0]
     assert table[0]["p_max"] < table[1]["p_min"]
+
+
+def test_gradient_boosting_contributions_add_up_to_its_log_odds():
+    """The drivers of the gradient boosting model are its exact Shapley values: with the training average they
+    add up to each council's log-odds (before the recalibration's constant shift)."""
+    frame = _synthetic(800)
+    frame["other"] = np.random.default_rng(5).normal(size=len(frame))
+    frame.loc[::9, "other"] = np.nan
+    fitted = fit_model(ModelSpec("g", "g", "gbm", ("signal", "noise", "other")), frame, "y_inadequate")
+    contributions = fitted.contributions(frame.iloc[:200])
+    from goldthread.core.national.risk_models import gbm_contributions
+
+    _, expected = gbm_contributions(fitted.estimator, frame[list(fitted.used)].iloc[:200].to_numpy(dtype=float))
+    raw = fitted.estimator.decision_function(frame[list(fitted.used)].iloc[:200].to_numpy(dtype=float))
+    assert np.allclose(contributions.sum(axis=1).to_numpy() + expected, raw, atol=1e-9)
+    # the signal carries the model: its contributions vary most
+    assert contributions["signal"].std() > 3 * contributions["noise"].std()
 
 
 def test_feature_list_is_documented():

@@ -45,6 +45,17 @@ def _number(value, unit: str) -> str:
     return f"{value:,.1f}" if abs(value) >= 1 else f"{value:.3f}"
 
 
+def _years(kind: str, years: list[int]) -> str:
+    """The years a file gave, as its publisher labels them: "6 years: 2019-20 to 2024-25"."""
+    def label(year: int) -> str:
+        return str(year) if kind in ("csww", "csww_headline", "deprivation", "ons_population") else \
+            f"{year - 1}-{year % 100:02d}"
+
+    if len(years) == 1:
+        return f"1 year: {label(years[0])}"
+    return f"{len(years)} years: {label(years[0])} to {label(years[-1])}"
+
+
 class Command(BaseCommand):
     help = "National public data: load publications, benchmark a council, transitions, interventions."
 
@@ -79,6 +90,8 @@ class Command(BaseCommand):
         refresh.add_argument("--as-of", type=parse_date, default=None,
                              help="score with what was published before this date (default: today)")
         refresh.add_argument("--resamples", type=int, default=1000, help="backtest bootstrap resamples (default 1000)")
+        load.add_argument("--no-risk", action="store_true", help="do not recompute the early-warning scores after "
+                          "loading (run 'goldthread national risk-refresh' later)")
 
     def handle(self, *args, **options):
         getattr(self, "_" + options["action"].replace("-", "_"))(options)
@@ -87,12 +100,15 @@ class Command(BaseCommand):
     def _load(self, options):
         paths = [Path(p) for p in options["paths"]]
         try:
-            report = load_files(paths) if paths else load_packaged()
+            report = load_files(paths, with_risk=not options["no_risk"]) if paths else \
+                load_packaged(with_risk=not options["no_risk"])
         except NationalLoadError as exc:
             refuse(str(exc))
         if paths:
             for name, kind, rows in report.files:
-                self.stdout.write(f"{name}: {kind}, {rows:,} rows loaded")
+                years = report.years.get(name, [])
+                span = "" if not years else f" ({_years(kind, years)})"
+                self.stdout.write(f"{name}: {kind}, {rows:,} rows loaded{span}")
         else:
             self.stdout.write(f"Loaded {len(report.files)} packaged files: {report.values:,} indicator values, "
                               f"{report.aggregates:,} England and regional figures, {report.inspections:,} "
@@ -101,9 +117,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Not matched to a council (left out): {', '.join(sorted(report.unknown_codes))}")
         if report.risk is not None:
             self._risk_summary(report.risk)
-        elif paths:
-            self.stdout.write("The early-warning scores are computed from the packaged files and were not changed: "
-                              "'goldthread national risk-refresh' recomputes them.")
+        elif options["no_risk"]:
+            self.stdout.write("The early-warning scores were not recomputed: 'goldthread national risk-refresh' "
+                              "recomputes them from what is now loaded.")
+        else:
+            self.stdout.write("The early-warning scores could not be computed from this data (too few inspections "
+                              "to fit the models), so none are kept.")
 
     # ------------------------------------------------------------------ risk-refresh
     def _risk_refresh(self, options):
@@ -117,8 +136,10 @@ class Command(BaseCommand):
         auc = report.auc.get("inadequate")
         tested = (f"; tested accuracy for 'inadequate': AUC {auc['estimate']:.2f} ({auc['lower']:.2f} to "
                   f"{auc['upper']:.2f})" if auc and auc["lower"] is not None else "")
-        self.stdout.write(f"Early-warning scores for {report.councils} councils as at {report.as_of:%d/%m/%Y}, "
-                          f"backtested with {report.n_boot:,} resamples ({report.seconds:.1f} s){tested}.")
+        self.stdout.write(f"Early-warning scores for {report.councils} councils as at {report.as_of:%d/%m/%Y} "
+                          f"({report.model} model, chosen by the backtest's rule), {report.watchlist} on the "
+                          f"slipping-from-good watchlist, backtested with {report.n_boot:,} resamples "
+                          f"({report.seconds:.1f} s){tested}.")
 
     # ------------------------------------------------------------------ benchmarks
     def _benchmarks(self, options):
