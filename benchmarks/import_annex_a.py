@@ -70,7 +70,7 @@ def main() -> None:
     from goldthread.core.annexa.reader import read_annex_a
     from goldthread.core.annexa.synth import SynthConfig, write_workbook
     from goldthread.core.annexa.transfer import read_annex_a_safely
-    from goldthread.core.measures import REGISTRY, Context, compute_all
+    from goldthread.core.measures import ANNEX_A, REGISTRY, Context, compute_all, ids_from
     from goldthread.councils.actions import load_councils
     from goldthread.councils.models import LocalAuthority
     from goldthread.extracts.actions import file_digest, import_annex, import_extract
@@ -90,11 +90,19 @@ def main() -> None:
     read, annex = best_of(args.repeat, lambda: read_annex_a(path, extract_date=as_at))
     limited, _ = best_of(args.repeat, lambda: read_annex_a_safely(path, extract_date=as_at))
     ctx = Context(as_at=as_at, child_population=60_000)
-    measure_time, results = best_of(args.repeat, lambda: compute_all(annex, ctx))
+    # Measures keep what they derive from a table with the table, so each repeat measures freshly read tables.
+    measure_time, results = float("inf"), None
+    for _ in range(args.repeat):
+        fresh = read_annex_a(path, extract_date=as_at)
+        start = time.perf_counter()
+        results = compute_all(fresh, ctx)
+        measure_time = min(measure_time, time.perf_counter() - start)
+    breakdowns = sum(len(r.dimension_breakdowns) for r in results.values())
     per_measure = {}
-    for mid, m in REGISTRY.items():
+    fresh = read_annex_a(path, extract_date=as_at)
+    for mid in ids_from(ANNEX_A):
         t0 = time.perf_counter()
-        m.compute(annex, ctx)
+        REGISTRY[mid].compute(fresh, ctx)
         per_measure[mid] = time.perf_counter() - t0
     slowest = sorted(per_measure.items(), key=lambda kv: -kv[1])[:3]
 
@@ -128,7 +136,7 @@ def main() -> None:
     print(f"ratio read+validate / parse-only  {read / parse:5.2f}x   (target <= 1.5x)")
     print(f"read + validate in the limited reading process {limited:7.3f} s   (a fresh Python process, results "
           "returned without pickle)")
-    print(f"all {len(results)} measures          {measure_time:7.3f} s   (target < 1 s); slowest: "
+    print(f"all {len(results)} measures and {breakdowns:,} breakdowns {measure_time:7.3f} s   (target < 1 s); slowest: "
           + ", ".join(f"{mid} {t * 1000:.0f} ms" for mid, t in slowest))
     print(f"store: rows, issues and measure values in one transaction {store:7.3f} s   (whole import, reading in "
           f"the limited process: {full_import:.2f} s)")

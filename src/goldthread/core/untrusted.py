@@ -91,6 +91,10 @@ class Parts:
 # Readers the child can run, by kind: "module:function" taking (path, **options) and returning Parts.
 READERS = {
     "annex_a_share": "goldthread.core.annexa.transfer:read_share",
+    "image": "goldthread.core.images:read_image",  # a council's logo: PNG or JPEG, re-encoded as PNG
+    "cin_census": "goldthread.core.cin.transfer:read_parts",  # the CIN census XML
+    "ssda903": "goldthread.core.ssda903.reader:read_parts",  # the SSDA903 return: CSV tables or XML
+    "workforce": "goldthread.core.workforce.reader:read_parts",  # the council's monthly workforce list
 }
 
 

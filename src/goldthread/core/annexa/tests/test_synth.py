@@ -19,6 +19,7 @@ from goldthread.core.annexa import synth
 from goldthread.core.annexa.codes import normalise_text
 from goldthread.core.annexa.spec import AGE, BOOL, BY_NUMBER, CODE, DATE, ID, INT, LISTS, TEXT
 from goldthread.core.annexa.synth import SynthConfig, generate, write_workbook
+from goldthread.core.annexa.synth.irregular import _code_forms
 
 AS_AT = dt.date(2026, 10, 31)
 SMALL = SynthConfig()
@@ -422,6 +423,6 @@ def test_every_written_code_reads_back():
         for col in spec.columns:
             if col.kind != CODE:
                 continue
-            for style, forms in synth._code_forms(col.codes).items():
+            for style, forms in _code_forms(col.codes).items():
                 for code, text in forms.items():
                     assert col.codes.parse(text) == code, (style, text)

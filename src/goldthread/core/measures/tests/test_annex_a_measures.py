@@ -126,22 +126,26 @@ UNITS = {  # from the product owner's definitions: "%" -> percent, counts, per 1
     "rate per 10,000": {"referrals_per_10k", "cpp_per_10k", "cla_per_10k"},
     "number": {"caseload_median"},
 }
+# The first 39 measures, tested here; those added with the regional catalogue are tested in
+# test_catalogue_measures.py, whose registry-wide check covers every measure in the registry.
+ORIGINAL_IDS = {mid for ids in UNITS.values() for mid in ids}
 
 
 def test_every_registered_measure_has_a_test():
-    # A measure added to the registry without a test here fails; so does a test for a removed measure.
-    assert len(ANNEX_A_IDS) == 39
-    assert set(ANNEX_A_IDS) - COVERED == set(), "measures without a test"
+    # Each of the first 39 measures is registered and has a test here; a test for a removed measure fails.
+    assert len(ORIGINAL_IDS) == 39
+    assert ORIGINAL_IDS <= set(ANNEX_A_IDS), "measures no longer registered"
+    assert ORIGINAL_IDS - COVERED == set(), "measures without a test"
     assert COVERED - set(ANNEX_A_IDS) == set(), "tests for measures that are not registered"
 
 
-@pytest.mark.parametrize("measure_id", sorted(ANNEX_A_IDS))
+@pytest.mark.parametrize("measure_id", sorted(ORIGINAL_IDS))
 def test_unit_matches_the_product_definition(measure_id):
     expected = {mid: unit for unit, ids in UNITS.items() for mid in ids}
     assert REGISTRY[measure_id].unit == expected[measure_id]
 
 
-@pytest.mark.parametrize("measure_id", sorted(ANNEX_A_IDS))
+@pytest.mark.parametrize("measure_id", sorted(ORIGINAL_IDS))
 def test_empty_data_does_not_crash(measure_id):
     # No rows on any list: a percentage has no denominator -> None; a count is 0; a rate with a known
     # population is 0 per 10,000; a median over no workers has no value.
