@@ -8,6 +8,12 @@
                                   control characters or quotes; a readable ASCII name for old clients, and the
                                   full name as ``filename*``).
 ``attachment(body, name, type)``  an HttpResponse carrying a file, with that header.
+``csv_bytes(rows)``               a CSV file for Excel (UTF-8 with a byte-order mark, CRLF line ends) in which
+                                  no text cell can run as a formula: text starting with = + - @, a tab, a
+                                  carriage return or a line feed is prefixed with an apostrophe
+                                  (``csv_text``); numbers stay numbers and dates are written as ISO dates.
+
+Tables and charts on pages are downloaded through ``goldthread.tables``, which writes them with these.
 
 Downloads are never cached: goldthread.middleware.NoStoreMiddleware marks every response to a signed-in
 person ``Cache-Control: no-store``.
@@ -28,6 +34,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
 CSV = "text/csv; charset=utf-8"
+SVG = "image/svg+xml"
+PNG = "image/png"
 
 # What no option may turn back on: text stays text.
 SAFE_XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
@@ -112,3 +120,44 @@ def attachment(body: bytes | str, name: str, content_type: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = content_disposition(name)
     return response
+
+
+# --------------------------------------------------------------------------- CSV
+
+# What makes a spreadsheet read a cell as a formula (or start one, after a tab or a line break).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+BOM = "\ufeff"  # so Excel reads the file as UTF-8
+
+
+def csv_text(text: str) -> str:
+    """Text as a CSV cell no spreadsheet will run: an apostrophe before a leading = + - @, tab, carriage return
+    or line feed (OWASP's advice for CSV injection); other text unchanged."""
+    text = str(text)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_value(value) -> str | int | float:
+    """One cell's value for ``csv_bytes``: blank for None, an ISO date for a date, a number as a number, and
+    anything else as neutralised text."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return csv_text(value)
+
+
+def csv_bytes(rows) -> bytes:
+    """Rows (lists of values) as a CSV file Excel opens correctly: UTF-8 with a byte-order mark, CRLF line ends,
+    fields quoted where needed, every value written by ``csv_value``."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([csv_value(value) for value in row])
+    return (BOM + buffer.getvalue()).encode("utf-8")

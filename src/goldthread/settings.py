@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "goldthread.portal",
     "goldthread.audits",
     "goldthread.plans",
+    "goldthread.packs",
     "goldthread.jobs",
     "django_tasks",
     "django_tasks_db",

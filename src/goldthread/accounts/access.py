@@ -48,6 +48,17 @@ rule                                    who
 ``may_comment(access, plan)``           everyone with a role in the plan's council
 ``may_upload(access)``                  the upload capability: upload, check and import extracts
 ``may_withdraw_extracts(access)``       the council's admins: withdraw an extract (with a reason), reinstate it
+``may_export_every_child(access)``      child-level access to every child (not a practitioner): take an extract
+                                        away whole, in Ofsted's Annex A template
+``may_generate_pack(access, kind)``     everyone with a role in the council, for the board, DfE, Ofsted and
+                                        members' packs; what each holds follows ``may_see_pack_level``
+``may_see_pack_level(access, level)``   aggregate figures and named workers' caseloads (the workforce page shows
+                                        them to every role): everyone; sections listing children: child-level
+                                        roles (a practitioner's lists only their own children)
+``may_download_pack(access, pack)``     a generated pack again: whoever may generate its kind; one listing
+                                        children only with child-level access to all of them (a practitioner:
+                                        only a pack they made themselves)
+``may_configure_packs(access)``         the council's admins: each pack kind's sections, title page and logo
 ======================================= =====================================================================
 
 Published national data (Ofsted, DfE, ONS) is open to everyone signed in, including people with no council
@@ -62,6 +73,10 @@ rule                                                     who
 ``may_decide_proposal(user, proposal)``                  a national editor (or staff) who did not propose it
 ``may_read_all_proposals(user)``                         any national role, and staff; a council's managers and
                                                          admins read their own councils' proposals
+``may_generate_adviser_pack(user)``                      anyone with a role in a council: the adviser's pack of
+                                                         every council they have a role in (aggregates only)
+``may_download_adviser_pack(user, pack)``                only the person who asked for it (``PACK_MAKER``): it
+                                                         covers their councils, no one else's
 ======================================================== ==========================================================
 
 Views declare their rule for reading (``access_rule``) and, explicitly, their rule for posting (``post_rule``)
@@ -112,6 +127,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 SIGNED_IN = "signed in"
 NATIONAL_EDITOR = "national editor"
 CORRECTION_PROPOSER = "correction proposer"  # a manager or council admin of the register entry's council
+PACK_MAKER = "pack maker"  # the person who asked for an adviser's pack
 PROPOSER_ROLES = (Role.MANAGER, Role.COUNCIL_ADMIN)
 
 # What an action says when a rule refuses a change.
@@ -266,10 +282,72 @@ def may_upload(access: Access | None) -> bool:
     return access is not None and access.can(UPLOAD)
 
 
+def may_export_every_child(access: Access | None) -> bool:
+    """Take every child's records away in one file (the extract in Ofsted's Annex A template): child-level access
+    to all children, so not a practitioner, who sees only the children allocated to them."""
+    return access is not None and access.can(CHILD_LEVEL) and not access.own_children_only
+
+
 def may_withdraw_extracts(access: Access | None) -> bool:
     """Withdraw an extract the council's pages use (every number then follows the previous one), or reinstate
     it: the council's admins, who answer for its data."""
     return access is not None and access.can(SETTINGS)
+
+
+# --------------------------------------------------------------------------- packs
+
+
+def may_generate_pack(access: Access | None, kind: str) -> bool:
+    """A council's pack of a kind (board, DfE, Ofsted, members): everyone with a role in the council. What it
+    holds follows the person's role, section by section (``may_see_pack_level``), so a pack never shows what
+    the pages would not show them."""
+    from goldthread.core.packs.kinds import KINDS
+
+    found = KINDS.get(kind)
+    return access is not None and found is not None and found.per_council and access.can(AGGREGATES)
+
+
+def may_see_pack_level(access: Access | None, level: str) -> bool:
+    """Whether a pack made by this person holds sections with this level of personal data: aggregate figures and
+    named workers' caseloads for everyone (the workforce page shows workers' caseloads to every role); children
+    only with child-level access (a practitioner's pack lists only their own children, through child_filter)."""
+    from goldthread.core.packs import document
+
+    if access is None:
+        return False
+    if level in (document.AGGREGATE, document.NAMED_WORKERS):
+        return access.can(AGGREGATES)
+    return level == document.CHILD_LEVEL and access.can(CHILD_LEVEL)
+
+
+def may_download_pack(access: Access | None, pack) -> bool:
+    """A generated pack, again: whoever may generate its kind in its council; a pack listing children only for
+    someone with child-level access to every child (a practitioner only a pack they made themselves, which lists
+    only their own children)."""
+    if not _same_council(access, pack.council_id) or not may_generate_pack(access, pack.kind):
+        return False
+    if not pack.child_level:
+        return True
+    return access.can(CHILD_LEVEL) and (not access.own_children_only or pack.requested_by_id == access.user_id)
+
+
+def may_configure_packs(access: Access | None) -> bool:
+    """Each pack kind's sections, its title page and the council's logo: the council's admins."""
+    return access is not None and access.can(SETTINGS)
+
+
+def may_generate_adviser_pack(user) -> bool:
+    """The adviser's pack (goldthread.portal.overview): anyone with a role in at least one council; it holds the
+    aggregates of every council they have a role in, and nothing about children."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return any(AGGREGATES in CAPABILITIES[m.role] for m in Membership.objects.filter(user=user))
+
+
+def may_download_adviser_pack(user, pack) -> bool:
+    """An adviser's pack covers the councils of the person who asked for it: only they download it."""
+    return (user is not None and getattr(user, "is_authenticated", False) and pack.council_id is None
+            and pack.kind == "adviser" and pack.requested_by_id == user.pk)
 
 
 # --------------------------------------------------------------------------- improvement plans
@@ -460,6 +538,28 @@ def national_editor(view=None, *, post=_SAME):
     return decorate(view) if view is not None else decorate
 
 
+def adviser_pack_view(view=None, *, post=_SAME):
+    """Decorate a view taking ``adviser_pack_id``: only the person who asked for that adviser's pack passes
+    (``may_download_adviser_pack``; Http404 for an id that is no adviser's pack); the view receives ``pack``."""
+
+    def check(request, kwargs):
+        from goldthread.packs.models import GeneratedPack
+
+        pack = GeneratedPack.objects.filter(pk=kwargs.pop("adviser_pack_id"), council__isnull=True).defer(
+            "file").first()
+        if pack is None:
+            raise Http404("No such pack.")
+        if not may_download_adviser_pack(request.user, pack):
+            raise PermissionDenied("An adviser's pack covers the councils of the person who asked for it: only they "
+                                   "can open it.")
+        return {"pack": pack}
+
+    def decorate(view):
+        return _declared(view, check, PACK_MAKER, post)
+
+    return decorate(view) if view is not None else decorate
+
+
 def council_view(capability: str = AGGREGATES, *, post=_SAME):
     """Decorate a view taking ``la`` (the council's ONS code): it receives ``access`` as a keyword. ``post``:
     the capability a POST needs when it differs from ``capability`` (None: the view takes no POST, 405)."""
@@ -503,6 +603,15 @@ def reason_from(request: HttpRequest, access: Access) -> str:
         if priority is not None:
             return f"golden thread of priority {priority.number} ('{priority.title}')"
     return OPENED_DIRECTLY
+
+
+def log_command_export(council, *, command: str, subject: str, why: str) -> AccessLogEntry:
+    """Record a child-level export made by an operator's command on the server (a pack from cron), where no
+    person is signed in: the command stands in the log where a person's name would be."""
+    entry = AccessLogEntry.objects.create(user=None, username=command[:150], council=council, action="export",
+                                          subject=subject[:300], why=why[:300], path=command[:300])
+    log.info("child-level export by command %s in council %s", command.split()[0], council.ons_code)
+    return entry
 
 
 def log_child_access(request: HttpRequest, access: Access, *, subject: str, why: str, child_id: str = "",

@@ -137,21 +137,30 @@ def _month(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def records(council) -> list[L.AuditRecord]:
+def records(council, *, since: dt.datetime | None = None, known_at: dt.datetime | None = None) -> list[L.AuditRecord]:
+    """The completed audits as learning records: all of them, or those submitted after ``since``; with
+    ``known_at``, as known then (submitted by then, with a moderator's grades only where moderated by then)."""
+    audits = Audit.objects.filter(council=council, status__in=(Audit.SUBMITTED, Audit.MODERATED)).select_related(
+        "tool_version")
+    if since is not None:
+        audits = audits.filter(submitted_at__gt=since)
+    if known_at is not None:
+        audits = audits.filter(submitted_at__lte=known_at)
     found = []
-    for audit in Audit.objects.filter(council=council, status__in=(Audit.SUBMITTED, Audit.MODERATED)).select_related(
-            "tool_version"):
+    for audit in audits:
+        moderated = audit.status == Audit.MODERATED and (known_at is None or (
+            audit.moderated_at is not None and audit.moderated_at <= known_at))
         titles = {s["key"]: s["title"] for s in audit.tool_version.sections if s.get("graded", True)}
         sections = {}
         for key, title in titles.items():
-            grade = ((audit.moderated_sections or {}).get(key) or {}).get("grade") or \
-                (audit.findings.get(key) or {}).get("grade")
+            grade = (((audit.moderated_sections or {}).get(key) or {}).get("grade") if moderated else None) or \
+                ((audit.findings or {}).get(key) or {}).get("grade")
             if grade in GRADES:
                 sections[title] = grade
-        moderated = audit.status == Audit.MODERATED
+        final = (audit.moderated_grade if moderated else "") or audit.overall_grade
         found.append(L.AuditRecord(
             month=_month(timezone.localdate(audit.submitted_at)), team=audit.allocated_team,
-            final_grade=audit.final_grade, sections=sections, themes=tuple(audit.themes), moderated=moderated,
+            final_grade=final, sections=sections, themes=tuple(audit.themes or ()), moderated=moderated,
             agreed=(audit.moderated_grade == audit.overall_grade) if moderated else None))
     return found
 

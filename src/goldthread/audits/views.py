@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from goldthread import downloads
+from goldthread import downloads, tables
 from goldthread.accounts.access import (
     AGGREGATES,
     AUDIT,
@@ -31,7 +31,7 @@ from goldthread.portal.formdata import council_people, person_in
 from goldthread.portal.posted import posted_date, posted_id, posted_whole_number
 
 from . import actions as do
-from . import pages
+from . import downloadable, pages
 from .models import Audit, AuditAction, AuditTool, Contribution, Programme
 
 GRADE_OPTIONS = [(g, grade_label(g)) for g in GRADES]
@@ -443,6 +443,10 @@ def action(request, action_id: int, *, access):
 
 @council_view(AGGREGATES, post=None)
 def learning(request, *, access):
-    return render(request, "audits/learning.html", _context(access, **pages.learning(access.council)))
+    found = pages.learning(access.council)
+    found["downloads"] = downloadable.learning_downloads(access.council, found, timezone.localdate())
+    if (response := tables.answer(request, found["downloads"])) is not None:
+        return response
+    return render(request, "audits/learning.html", _context(access, **found))
 
 

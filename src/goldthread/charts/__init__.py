@@ -1,13 +1,27 @@
 """Charts as inline SVG, each with a caption and a data table (plain Python, no Django).
 
 Vega-Altair builds a Vega-Lite spec; vl-convert renders it to SVG for pages (no client JavaScript) and
-the same spec to PNG for exports. Every chart carries a one-sentence caption and a table of the same
+the same spec to files. Every chart carries a title, a one-sentence caption and a table of the same
 numbers. Colours are GOV.UK's with at least 3:1 contrast against white, and never carry meaning alone:
 targets and comparators are labelled lines, a highlighted bar is labelled and outlined.
+
+What a chart gives:
+
+``chart.svg()``             for a page: responsive (width 100%), ``role="img"``, its caption as ``<title>``.
+``chart.svg_document()``    a standalone SVG file: the chart's own size, its title drawn in the image, the
+                            title and caption as ``<title>`` and ``<desc>``. For downloads, PDFs and documents.
+``chart.png(scale=2)``      the same image as PNG, ``scale`` times the chart's size in pixels (2 prints sharply
+                            at the chart's size), its resolution recorded (96 x scale pixels per inch) so a
+                            document places it at the chart's size.
+``chart.table``             the numbers as printed (``headers``, ``rows``) and as numbers (``values``, ``units``).
+
+Downloads of a page's charts (``?download=<chart id>&format=svg|png``) go through ``goldthread.tables``.
+Rendering never fetches anything: vl-convert is given no base URL it may load data from.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -41,9 +55,20 @@ def format_value(value, unit: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class Table:
+    """A chart's numbers: ``rows`` as printed (text), and ``values`` the same rows with each number as a number
+    (None where missing; the first column is the label), printed in ``units`` (one per column, None for text)."""
+
     headers: list[str]
     rows: list[list[str]]
     summary: str
+    values: list[list] = dataclasses.field(default_factory=list)
+    units: tuple = ()
+
+
+# A PNG's resolution for ``scale`` 1: a chart's CSS pixels, at 96 to the inch, so a document places it at its size.
+PNG_PPI = 96
+# No URL a spec could name is fetched while rendering.
+NO_FETCHING: list[str] = []
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,19 +76,42 @@ class Chart:
     spec: dict
     caption: str
     table: Table
+    title: str = ""
 
     @functools.cached_property
     def _spec_json(self) -> str:
         return json.dumps(self.spec, sort_keys=True, default=str)
 
+    @functools.cached_property
+    def _export_json(self) -> str:
+        return json.dumps(self.export_spec(), sort_keys=True, default=str)
+
     def svg(self) -> str:
         return _render_svg(self._spec_json, self.caption)
 
+    def export_spec(self) -> dict:
+        """The page's spec for a file: with the chart's title drawn in the image (a sparkline has none on the
+        page) and its caption as the description."""
+        spec = dict(self.spec)
+        if self.title and not spec.get("title"):
+            spec["title"] = self.title
+        spec["description"] = self.caption
+        return spec
+
+    def svg_document(self) -> str:
+        """A standalone SVG file of the chart, at its own size, with its title and caption."""
+        return _render_svg_document(self._export_json, self.title or self.caption, self.caption)
+
     def png(self, scale: float = 2) -> bytes:
-        return vl_convert.vegalite_to_png(self.spec, scale=scale)
+        """The chart as PNG, ``scale`` times its size in pixels (2: sharp in print at the chart's size)."""
+        return _render_png(self._export_json, float(scale))
 
 
 _SIZE = re.compile(r'<svg([^>]*?) width="[\d.]+" height="[\d.]+"')
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -73,9 +121,28 @@ def _render_svg(spec_json: str, caption: str) -> str:
     ident = "chart-" + hashlib.sha1(spec_json.encode(), usedforsecurity=False).hexdigest()[:10]
     svg = _SIZE.sub(r'<svg\1 width="100%"', svg, count=1)
     svg = svg.replace("<svg", f'<svg role="img" aria-labelledby="{ident}" focusable="false"', 1)
-    title = caption.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    svg = re.sub(r"(<svg[^>]*>)", rf'\1<title id="{ident}">{title}</title>', svg, count=1)
+    svg = re.sub(r"(<svg[^>]*>)", lambda m: f'{m.group(1)}<title id="{ident}">{_escape(caption)}</title>', svg,
+                 count=1)
     return svg
+
+
+@functools.lru_cache(maxsize=256)
+def _render_svg_document(spec_json: str, title: str, caption: str) -> str:
+    svg = vl_convert.vegalite_to_svg(json.loads(spec_json), allowed_base_urls=NO_FETCHING)
+    # Ids of its own, so that several charts can sit in one document (a pack's HTML before it is a PDF).
+    ident = "chart-" + hashlib.sha1(spec_json.encode(), usedforsecurity=False).hexdigest()[:10]
+    svg = svg.replace("<svg", f'<svg role="img" aria-labelledby="{ident}-title {ident}-desc"', 1)
+    return re.sub(r"(<svg[^>]*>)", lambda m: (f'<?xml version="1.0" encoding="UTF-8"?>\n{m.group(1)}'
+                                             f'<title id="{ident}-title">{_escape(title)}</title>'
+                                             f'<desc id="{ident}-desc">{_escape(caption)}</desc>'), svg, count=1)
+
+
+@functools.lru_cache(maxsize=64)
+def _render_png(spec_json: str, scale: float) -> bytes:
+    # vl-convert draws ppi / 72 pixels per CSS pixel, times its scale: ``scale`` pixels per CSS pixel, recorded
+    # as PNG_PPI x scale pixels per inch.
+    return vl_convert.vegalite_to_png(json.loads(spec_json), scale=72 / PNG_PPI, ppi=PNG_PPI * scale,
+                                      allowed_base_urls=NO_FETCHING)
 
 
 def _config(chart: alt.TopLevelMixin) -> dict:
@@ -92,7 +159,7 @@ def _empty(title: str, unit: str) -> Chart:
     caption = f"{title}: there is no data to show yet."
     spec = _config(alt.Chart(alt.Data(values=[{"t": "No data yet"}])).mark_text(fontSize=14, color=GREY)
                    .encode(text="t:N").properties(width=300, height=40))
-    return Chart(spec, caption, Table(["", "Value"], [], caption))
+    return Chart(spec, caption, Table(["", "Value"], [], caption, [], (None, unit)), title)
 
 
 def trend(points, *, title: str, unit: str, target: float | None = None, comparators: dict | None = None,
@@ -146,11 +213,12 @@ def _trend(points, title, unit, target, comparator_items, polarity, expected=Non
         on_path = list(expected) + [None] * (len(values) - len(expected))
         table = Table(["Date", title, "Expected"], [[p["label"], format_value(p["value"], unit),
                                                      format_value(on_path[p["order"]], unit)] for p in values],
-                      f"{title} at each date, and what the plan expected")
+                      f"{title} at each date, and what the plan expected",
+                      [[p["label"], p["value"], on_path[p["order"]]] for p in values], (None, unit, unit))
     else:
         table = Table(["Date", title], [[p["label"], format_value(p["value"], unit)] for p in values],
-                      f"{title} at each date")
-    return Chart(spec, caption, table)
+                      f"{title} at each date", [[p["label"], p["value"]] for p in values], (None, unit))
+    return Chart(spec, caption, table, title)
 
 
 def bars(categories, *, title: str, unit: str, highlight: str | None = None, reference: dict | None = None) -> Chart:
@@ -189,28 +257,31 @@ def _bars(categories, title, unit, highlight, reference_items) -> Chart:
     caption = (f"{title}: highest {top['label']} {format_value(top['value'], unit)}, lowest {bottom['label']} "
                f"{format_value(bottom['value'], unit)}"
                + (f"; {highlight} is marked" if highlight else "") + ".")
-    table = Table(["", title], [[r["label"], format_value(r["value"], unit)] for r in values], title)
-    return Chart(spec, caption, table)
+    table = Table(["", title], [[r["label"], format_value(r["value"], unit)] for r in values], title,
+                  [[r["label"], r["value"]] for r in values], (None, unit))
+    return Chart(spec, caption, table, title)
 
 
-def sparkline(values, *, unit: str) -> Chart:
-    """A tiny trend for a dashboard row (about 120 by 32 pixels)."""
-    return _sparkline(tuple(values), unit)
+def sparkline(values, *, unit: str, title: str = "") -> Chart:
+    """A tiny trend for a dashboard row (about 120 by 32 pixels); ``title`` (what it is the trend of) is drawn
+    only in files (``svg_document``, ``png``)."""
+    return _sparkline(tuple(values), unit, title)
 
 
 @functools.lru_cache(maxsize=4096)
-def _sparkline(values, unit) -> Chart:
+def _sparkline(values, unit, title="") -> Chart:
     points = [{"i": i, "value": v} for i, v in enumerate(values) if v is not None]
     if not points:
-        return _empty("Trend", unit)
+        return _empty(title or "Trend", unit)
     spec = _config(alt.Chart(alt.Data(values=points)).mark_line(color=BLUE, strokeWidth=2, point=alt.OverlayMarkDef(
         color=BLUE, size=12)).encode(x=alt.X("i:Q", axis=None), y=alt.Y("value:Q", axis=None,
                                                                        scale=alt.Scale(zero=False)))
                    .properties(width=120, height=32))
     caption = (f"Trend over {len(points)} extract{'s' if len(points) != 1 else ''}: from "
                f"{format_value(points[0]['value'], unit)} to {format_value(points[-1]['value'], unit)}.")
-    table = Table(["Extract", "Value"], [[str(p["i"] + 1), format_value(p["value"], unit)] for p in points], caption)
-    return Chart(spec, caption, table)
+    table = Table(["Extract", "Value"], [[str(p["i"] + 1), format_value(p["value"], unit)] for p in points], caption,
+                  [[str(p["i"] + 1), p["value"]] for p in points], (None, unit))
+    return Chart(spec, caption, table, title or "Trend")
 
 
 def distribution(values, *, title: str, unit: str, threshold: float | None = None) -> Chart:
@@ -243,5 +314,6 @@ def _distribution(values, title, unit, threshold) -> Chart:
     for v in present:
         band = int(v // 2 * 2)
         counts[band] = counts.get(band, 0) + 1
-    table = Table([title, "Workers"], [[f"{b} to {b + 1}", str(n)] for b, n in sorted(counts.items())], caption)
-    return Chart(spec, caption, table)
+    table = Table([title, "Workers"], [[f"{b} to {b + 1}", str(n)] for b, n in sorted(counts.items())], caption,
+                  [[f"{b} to {b + 1}", n] for b, n in sorted(counts.items())], (None, "count"))
+    return Chart(spec, caption, table, title)

@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from goldthread.accounts.access import (
     NOT_A_PLAN_EDITOR,
@@ -147,6 +148,46 @@ def edit_plan(plan: Plan, *, title: str, vision: str, user=None) -> Plan:
     plan.save()
     _revise(plan, plan, user, "Plan changed")
     return plan
+
+
+SELF_EVALUATION_MAX_CHARS = 50_000
+
+
+class SelfEvaluationConflict(PlanError):
+    """Someone else saved the self-evaluation after the editor opened it: nothing was saved."""
+
+
+@transaction.atomic
+def edit_self_evaluation(plan: Plan, *, text: str, based_on: str | None = None, user=None) -> bool:
+    """Write or change the council's self-evaluation: the section it writes for Ofsted, kept with the plan. Every
+    version is kept as a revision of the plan, so it can be read as it stood at any moment
+    (goldthread.plans.selfevaluation). ``based_on`` is the moment of the version the editor started from (its
+    ``self_evaluation_at`` in ISO form, "" for none): when someone has changed it since, nothing is saved and the
+    PlanError says who and when (None skips the check). Returns whether anything changed."""
+    enforce(may_edit_plan, user, plan.council, message=NOT_A_PLAN_EDITOR)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(text) > SELF_EVALUATION_MAX_CHARS:
+        raise PlanError({"self_evaluation": f"The self-evaluation must be {SELF_EVALUATION_MAX_CHARS:,} characters "
+                                            "or fewer."})
+    current = Plan.objects.select_for_update().select_related("self_evaluation_by").get(pk=plan.pk)
+    now_at = current.self_evaluation_at.isoformat() if current.self_evaluation_at else ""
+    if based_on is not None and based_on != now_at:
+        who = display_name(current.self_evaluation_by) if current.self_evaluation_by else "Someone"
+        when = timezone.localtime(current.self_evaluation_at) if current.self_evaluation_at else None
+        raise SelfEvaluationConflict({"self_evaluation": (
+            f"{who} changed the self-evaluation{f' at {when:%H:%M} on {when:%-d %B %Y}' if when else ''} after you "
+            "opened it, so nothing was saved. Their version is shown above your text: bring in what you need from "
+            "it, then save again.")})
+    if text == current.self_evaluation:
+        return False
+    note = "Self-evaluation changed" if current.self_evaluation else "Self-evaluation written"
+    current.self_evaluation, current.self_evaluation_at = text, timezone.now()
+    current.self_evaluation_by = user if getattr(user, "pk", None) else None
+    current.save(update_fields=["self_evaluation", "self_evaluation_at", "self_evaluation_by"])
+    _revise(current, current, user, note)  # the plan as it is now, with the new text
+    plan.self_evaluation, plan.self_evaluation_at = current.self_evaluation, current.self_evaluation_at
+    plan.self_evaluation_by = current.self_evaluation_by
+    return True
 
 
 @transaction.atomic

@@ -17,11 +17,18 @@ USER = settings.AUTH_USER_MODEL
 
 
 class Plan(models.Model):
+    """A council's improvement plan. It also keeps the council's self-evaluation, the section the council writes for
+    Ofsted (``self_evaluation``, with who last changed it and when); every change to it is a ``Revision`` of the
+    plan, so it can be read as it stood at any moment (goldthread.plans.selfevaluation)."""
+
     council = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="plans")
     title = models.CharField(max_length=200)
     vision = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    self_evaluation = models.TextField(blank=True)
+    self_evaluation_at = models.DateTimeField(null=True, blank=True)
+    self_evaluation_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-created_at"]

@@ -25,4 +25,5 @@ urlpatterns = [
     path("visits/", views.visits, name="visits"),
     path("visits/new/", views.new_visit, name="new_visit"),
     path("visits/<id:visit_id>/", views.visit, name="visit"),
+    path("self-evaluation/", views.edit_self_evaluation, name="self_evaluation"),
 ]

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from goldthread import tables
 from goldthread.accounts.access import (
     AGGREGATES,
     CHILD_LEVEL,
@@ -24,7 +25,7 @@ from goldthread.portal.formdata import council_people, date_values, person_in
 from goldthread.portal.posted import posted_date, posted_id, posted_ids, posted_number
 
 from . import actions as do
-from . import pages
+from . import downloadable, pages
 from .models import PlanAction, Priority, Recommendation, Update, Visit
 
 
@@ -119,6 +120,12 @@ def home(request, *, access):
     context = _context(access, plan=plan, errors=errors, values=request.POST)
     if plan is not None:
         context.update(pages.overview(access.council, plan))
+        today = timezone.localdate()
+        context["action_rows"] = downloadable.action_rows(context["phases"], today)
+        context["downloads"] = downloadable.plan_downloads(access.council, plan, context["phases"],
+                                                           context["action_rows"], today)
+    if request.method != "POST" and (response := tables.answer(request, context.get("downloads"))) is not None:
+        return response
     return render(request, "plans/home.html", context)
 
 
@@ -373,3 +380,35 @@ def _visit_page(request, access, found: Visit | None):
     return render(request, "plans/visit.html", _context(
         access, visit=found, values=values, chosen=chosen, errors=errors, kinds=Visit.KINDS, priorities=priorities,
         editable=may_edit_plan(access)))
+
+
+# --------------------------------------------------------------------------- the self-evaluation
+
+
+@council_view(PLAN, post=PLAN)
+def edit_self_evaluation(request, *, access):
+    """The council's self-evaluation for Ofsted, kept with the plan: written and changed by plan editors, every
+    earlier version kept (goldthread.plans.selfevaluation)."""
+    from . import selfevaluation
+
+    plan = _plan(access)
+    values = {"self_evaluation": plan.self_evaluation,
+              "based_on": plan.self_evaluation_at.isoformat() if plan.self_evaluation_at else ""}
+    errors, conflict = {}, False
+    if request.method == "POST":
+        values = {key: request.POST.get(key, "") for key in values}
+        try:
+            changed = do.edit_self_evaluation(plan, text=values["self_evaluation"], based_on=values["based_on"],
+                                              user=request.user)
+        except do.SelfEvaluationConflict as exc:
+            errors, conflict = exc.errors, True
+            plan.refresh_from_db()  # their version is shown, and saving again starts from it
+            values["based_on"] = plan.self_evaluation_at.isoformat() if plan.self_evaluation_at else ""
+        except do.PlanError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, "Self-evaluation saved. Earlier versions are kept." if changed else
+                             "Nothing has changed: the self-evaluation already said that.")
+            return redirect("plans:home", la=access.council.ons_code)
+    return render(request, "plans/self_evaluation_form.html", _context(
+        access, plan=plan, values=values, errors=errors, conflict=conflict, versions=selfevaluation.versions(plan)))

@@ -115,27 +115,40 @@ def page_version(council: LocalAuthority) -> int:
     return council.settings.data_version
 
 
-def cards(council: LocalAuthority, extracts: list[Extract], only: str | None = None) -> dict[str, list[Card]]:
+def cards(council: LocalAuthority, extracts: list[Extract], only: str | None = None, *,
+          known_at: dt.datetime | None = None) -> dict[str, list[Card]]:
     """One card per measure (or just ``only``), grouped as practice flows: Annex A measures for the latest
     extract, with their trend over extracts; case-audit measures as stored today, with their trend over
-    month ends."""
+    month ends.
+
+    With ``known_at`` (an aware datetime: the end of a past day), as the dashboard stood then: ``extracts`` are
+    then the extracts in use at that moment (``live_extracts(council, known_at=...)``), case-audit measures are
+    computed from the audits as known then (submitted, moderated, closed by then: goldthread.plans.queries
+    .audit_data_known_at) at the same month ends the stored values are kept for, targets are as they were set
+    then, and target statuses are judged on that day."""
     from goldthread.audits.models import AuditMeasureValue
 
     dates = {e.pk: e.extract_date for e in extracts}
     values = MeasureValue.objects.filter(extract__in=extracts) if extracts else MeasureValue.objects.none()
-    audit_values = AuditMeasureValue.objects.filter(council=council)
     if only:
-        values, audit_values = values.filter(measure_id=only), audit_values.filter(measure_id=only)
+        values = values.filter(measure_id=only)
+    if known_at is None:
+        audit_values = AuditMeasureValue.objects.filter(council=council)
+        if only:
+            audit_values = audit_values.filter(measure_id=only)
+        audit_values = list(audit_values.order_by("as_at"))
+    else:
+        audit_values = audit_values_known_at(council, known_at, only)
     stored: dict[str, list[tuple]] = {}  # measure id -> [(date, stored value)] oldest first
     for v in sorted(values, key=lambda v: dates[v.extract_id]):
         stored.setdefault(v.measure_id, []).append((dates[v.extract_id], v))
-    for v in audit_values.order_by("as_at"):
+    for v in audit_values:
         stored.setdefault(v.measure_id, []).append((v.as_at, v))
     if not stored:
         return {}
     latest_date = extracts[-1].extract_date if extracts else None
-    targets = targets_of(council)
-    today = timezone.localdate()
+    targets = targets_of(council) if known_at is None else targets_known_at(council, list(stored), known_at)
+    today = timezone.localdate() if known_at is None else timezone.localdate(known_at)
     england = england_figures()
     grouped: dict[str, list[Card]] = {label: [] for label in GROUPS.values()}
     for mid, measure in REGISTRY.items():
@@ -151,6 +164,60 @@ def cards(council: LocalAuthority, extracts: list[Extract], only: str | None = N
             series=[(d, v.value) for d, v in points],
             target_path=targets[mid].trajectory if mid in targets else None, today=today))
     return {label: group for label, group in grouped.items() if group}
+
+
+def audit_values_known_at(council: LocalAuthority, known_at: dt.datetime, only: str | None = None) -> list:
+    """The case-audit measures as they would have been stored at ``known_at``: computed, with the registry's own
+    functions, from the audits as known then, for each month's end up to that day and for the day itself (the
+    dates goldthread.audits.actions.measure_dates gives); unsaved AuditMeasureValue rows, oldest first."""
+    from goldthread.audits.actions import measure_dates
+    from goldthread.audits.models import AuditMeasureValue
+    from goldthread.core.audits import audit_measure_ids
+    from goldthread.core.measures import Context
+    from goldthread.plans.queries import audit_data_known_at
+
+    data = audit_data_known_at(council, known_at)
+    found = []
+    for as_at in measure_dates(data.first_day, timezone.localdate(known_at)):
+        context = Context(as_at=as_at)
+        for measure_id in audit_measure_ids():
+            if only and measure_id != only:
+                continue
+            result = REGISTRY[measure_id].compute(data, context)
+            found.append(AuditMeasureValue(council=council, as_at=as_at, measure_id=measure_id,
+                                           value=_number(result.value), numerator=_number(result.numerator),
+                                           denominator=_number(result.denominator), note=result.note or ""))
+    return found
+
+
+def targets_known_at(council: LocalAuthority, measure_ids: list[str], known_at: dt.datetime) -> dict:
+    """The council's targets for these measures as they stood at ``known_at`` (goldthread.councils.queries
+    .target_as_at): measure id -> the target change in force then, for measures that had a target then."""
+    from goldthread.councils.queries import target_as_at
+
+    found = {mid: target_as_at(council, mid, known_at) for mid in measure_ids}
+    return {mid: target for mid, target in found.items() if target is not None}
+
+
+def workforce(council: LocalAuthority, extracts: list[Extract]) -> dict:
+    """What the workforce page (and a pack's workforce section) shows for the latest of ``extracts``:
+    the caseload threshold, each allocated worker's caseload (largest first), those over the threshold, caseloads
+    by team and the distribution chart. Empty without an extract. ``extracts`` may be those in use at a past
+    moment (``live_extracts(council, known_at=...)``); the threshold is the council's setting now."""
+    from goldthread import charts
+
+    if not extracts:
+        return {}
+    latest = extracts[-1]
+    threshold = council.settings.caseload_threshold
+    loads = breakdowns(latest, REGISTRY["caseload_median"])
+    workers = sorted(loads["worker"], key=lambda b: -(b.value or 0))
+    return {
+        "threshold": threshold, "workers": workers, "teams": loads["team"],
+        "over": [w for w in workers if (w.value or 0) > threshold],
+        "distribution": charts.distribution([w.value for w in workers if w.value is not None],
+                                            title="Children per allocated worker", unit="count", threshold=threshold),
+    }
 
 
 def national_comparison(council: LocalAuthority, measure: Measure) -> dict | None:

@@ -1,15 +1,32 @@
-"""A council's extracts: which one each page uses, where each came from, and withdrawing one (council admins)."""
+"""A council's extracts: which one each page uses, where each came from, withdrawing one (council admins), and
+downloading one in Ofsted's Annex A template (roles that see every child)."""
 
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from goldthread.accounts.access import AGGREGATES, SETTINGS, council_view, may_withdraw_extracts
+from goldthread import downloads
+from goldthread.accounts.access import (
+    AGGREGATES,
+    SETTINGS,
+    council_view,
+    log_child_access,
+    may_export_every_child,
+    may_withdraw_extracts,
+)
 from goldthread.extracts.actions import reinstate_extract, withdraw_extract
 from goldthread.extracts.models import Extract
 from goldthread.extracts.queries import latest_extract
+
+from . import ofsted
+
+# ?download=ofsted on an extract's page: the extract in Ofsted's Annex A template.
+OFSTED_DOWNLOAD = "ofsted"
+NOT_EVERY_CHILD = ("The Annex A download holds every child's records. Your role shows you only the children "
+                   "allocated to you, so you cannot download it: ask a manager or analyst.")
 
 
 class WithdrawForm(forms.Form):
@@ -35,6 +52,8 @@ def extract(request, extract_id: int, *, access):
         "uploaded_by", "withdrawn_by").first()
     if found is None:
         raise Http404("No such extract.")
+    if request.method == "GET" and request.GET.get("download") == OFSTED_DOWNLOAD:
+        return _ofsted_annex_a(request, access, found)
     form, problem = WithdrawForm(), None
     if request.method == "POST":
         if request.POST.get("action") == "reinstate":
@@ -51,4 +70,19 @@ def extract(request, extract_id: int, *, access):
                 return redirect("portal:extract", la=access.council.ons_code, extract_id=found.pk)
     return render(request, "portal/extract.html", {
         "access": access, "council": access.council, "extract": found, "form": form, "problem": problem,
-        "in_use": latest_extract(access.council) == found, "can_withdraw": may_withdraw_extracts(access)})
+        "in_use": latest_extract(access.council) == found, "can_withdraw": may_withdraw_extracts(access),
+        "can_download": may_export_every_child(access) and found.purged_at is None,
+        "ofsted_download": OFSTED_DOWNLOAD})
+
+
+def _ofsted_annex_a(request, access, extract: Extract):
+    """The extract written back out in Ofsted's template (goldthread.portal.ofsted), logged as a child-level
+    export."""
+    if not may_export_every_child(access):
+        raise PermissionDenied(NOT_EVERY_CHILD)
+    if extract.purged_at is not None:
+        raise Http404("This extract's rows were deleted.")
+    body = ofsted.annex_a_workbook(extract)
+    log_child_access(request, access, action="export", subject=f"Annex A as at {extract.extract_date:%d/%m/%Y} "
+                     "in Ofsted's template (spreadsheet)", why="downloaded the extract in Ofsted's template")
+    return downloads.attachment(body, ofsted.annex_a_filename(extract), downloads.XLSX)

@@ -4,7 +4,7 @@ from django.urls import path
 
 from goldthread import converters  # noqa: F401 (registers <text:...> and <id:...>)
 
-from . import extract_views, people_views, settings_views, upload_views, views
+from . import extract_views, frontsheet_views, people_views, settings_views, upload_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -22,4 +22,5 @@ urlpatterns = [
     path("settings/", settings_views.council_settings, name="settings"),
     path("access-log/", views.access_log, name="access_log"),
     path("people/", people_views.people, name="people"),
+    path("front-sheet/", frontsheet_views.front_sheet_page, name="front_sheet"),
 ]

@@ -9,9 +9,9 @@ import pandas as pd
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
-from goldthread import charts
+from goldthread import charts, tables
 from goldthread.accounts.access import (
     AGGREGATES,
     CHILD_LEVEL,
@@ -29,6 +29,7 @@ from goldthread.core.measures import ANNEX_A, GROUPS, REGISTRY
 from goldthread.extracts.actions import measure_context
 
 from . import data
+from . import downloadable as files
 
 
 def _measure(measure_id: str):
@@ -57,17 +58,30 @@ def measure_definitions(request):
 @council_view(AGGREGATES, post=None)
 def dashboard(request, *, access):
     """The council's measures as practice flows. What it shows is rendered once per version of the
-    council's data (``data.page_version``) and reused; the functions below run only when it is not cached."""
+    council's data (``data.page_version``) and reused; the functions below run only when it is not cached.
+    Its tables and trends download from the same data (``?download=...``, goldthread.tables), uncached."""
 
     @functools.cache
     def page():
         extracts = data.extracts_of(access.council)
         groups = data.cards(access.council, extracts)
-        sparks = {card.measure.id: charts.sparkline([v for _, v in card.series], unit=card.measure.unit)
+        sparks = {card.measure.id: charts.sparkline([v for _, v in card.series], unit=card.measure.unit,
+                                                    title=f"{card.measure.title}, trend")
                   for cards in groups.values() for card in cards}
-        return {"latest": extracts[-1] if extracts else None, "previous": extracts[-2] if len(extracts) > 1 else None,
-                "groups": groups, "sparks": sparks}
+        latest = extracts[-1] if extracts else None
+        offered = tables.PageDownloads(access.council.name, "Dashboard",
+                                       latest.extract_date if latest else timezone.localdate())
+        for table in files.dashboard_tables(groups):
+            offered.add(table)
+        spark_ids = {measure_id: f"trend-{measure_id.replace('_', '-')}" for measure_id in sparks}
+        for measure_id, spark in sparks.items():
+            offered.add_chart(spark_ids[measure_id], spark)
+        return {"latest": latest, "previous": extracts[-2] if len(extracts) > 1 else None,
+                "groups": groups, "sparks": sparks, "downloads": offered, "spark_ids": spark_ids,
+                "group_ids": {label: files.group_id(label) for label in groups}}
 
+    if (response := tables.answer(request, lambda: page()["downloads"])) is not None:
+        return response
     return render(request, "portal/dashboard.html", {
         "access": access, "council": access.council, "page": page, "version": data.page_version(access.council),
         "can_upload": access.can(UPLOAD)})
@@ -84,23 +98,39 @@ def measure(request, measure_id: str, *, access):
         extracts, latest = _latest(access)
         card = next((c for cards in data.cards(access.council, extracts, only=measure_id).values() for c in cards),
                     None)
+        as_at = card.series[-1][0] if card else None
+        offered = tables.PageDownloads(access.council.name, measure.title, as_at or timezone.localdate())
         context = {"latest": latest, "card": card, "published": data.national_comparison(access.council, measure),
-                   "as_at": card.series[-1][0] if card else None}
+                   "as_at": as_at, "downloads": offered}
         if card is not None:
             comparators = {f"England ({card.england[0]})": card.england[1]} if card.england else None
-            context["trend"] = charts.trend(
+            context["trend"] = offered.add_chart("trend-chart", charts.trend(
                 [(d.strftime("%b %Y"), v) for d, v in card.series], title=measure.title, unit=measure.unit,
-                target=card.target, comparators=comparators, polarity=measure.polarity, expected=card.expected)
+                target=card.target, comparators=comparators, polarity=measure.polarity, expected=card.expected))
+            offered.add(files.trend_table(card))
             split = data.breakdowns(latest, measure, access.council)
-            context["team_chart"] = charts.bars(
+            context["team_chart"] = offered.add_chart("team-chart", charts.bars(
                 [(b.group, b.value) for b in split["team"] if b.value is not None],
-                title=f"{measure.title} by team", unit=measure.unit) if split["team"] else None
+                title=f"{measure.title} by team", unit=measure.unit)) if split["team"] else None
             context["breakdowns"] = split
+            day = dateformat.format(as_at, "j F Y")
+            if split["team"]:
+                offered.add(files.breakdown_table("by-team", "By team", "Team", split["team"], measure,
+                                                  f"{measure.title} by team, as at {day}"))
+            if split["worker"]:
+                offered.add(files.breakdown_table("by-worker", "By allocated worker", "Worker", split["worker"],
+                                                  measure, f"{measure.title} by allocated worker, as at {day}"))
         return context
 
+    if (response := tables.answer(request, lambda: page()["downloads"])) is not None:
+        return response
     return render(request, "portal/measure.html", {
         "access": access, "council": access.council, "measure": measure, "page": page,
         "can_see_children": access.can(CHILD_LEVEL), "version": data.page_version(access.council)})
+
+
+CHILDREN_HEADINGS = {"numerator": "The rows counted", "not-counted": "In the total but not counted",
+                     "all": "Every row in the total"}
 
 
 @council_view(CHILD_LEVEL, post=None)
@@ -114,19 +144,35 @@ def measure_children(request, measure_id: str, *, access):
     context = measure_context(access.council, latest.extract_date) if latest else None
     rows = access.child_filter(data.rows_behind(latest, measure, context, access.council))
     shown = request.GET.get("show", "numerator")
+    if shown not in CHILDREN_HEADINGS:
+        shown = "numerator"
     if shown == "numerator":
         rows = rows[rows["in_numerator"]]
     elif shown == "not-counted":
         rows = rows[rows["in_denominator"] & ~rows["in_numerator"]]
     rows = rows.sort_values(["list_number", "row_number"])
-    page = Paginator(rows.to_dict("records"), 50).get_page(request.GET.get("page"))
+    records = rows.to_dict("records")
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
     as_at = timezone.localdate() if audits else latest.extract_date
-    log_child_access(request, access, subject=f"children behind '{measure.title}' ({shown}) as at {as_at:%d/%m/%Y}",
-                     why=f"drill-down from the measure {measure.id}")
+    list_titles = {0: "Case audits", **{s.number: s.label for s in S.LISTS}}
+    actions = audits and measure.id.startswith("audit_actions")
+    heading = CHILDREN_HEADINGS[shown]
+    offered = tables.PageDownloads(access.council.name, measure.title, as_at)
+    caption = f"{heading}: {measure.title}"
+    offered.add_later("children", heading, caption, lambda: files.children_table(
+        records, list_titles, audits=audits, actions=actions, title=heading, caption=caption))
+    subject = f"children behind '{measure.title}' ({shown}) as at {as_at:%d/%m/%Y}"
+    wanted = tables.requested(request)
+    if wanted is not None:
+        response = offered.response(*wanted)  # a 404 for anything not offered, before anything is logged
+        log_child_access(request, access, subject=f"{subject}, downloaded as {wanted[1].upper()}",
+                         why=f"drill-down from the measure {measure.id}", action="export")
+        return response
+    log_child_access(request, access, subject=subject, why=f"drill-down from the measure {measure.id}")
     return render(request, "portal/measure_children.html", {
         "access": access, "council": access.council, "measure": measure, "latest": latest, "page": page,
-        "shown": shown, "total": len(rows), "list_titles": {0: "Case audits", **{s.number: s.label for s in S.LISTS}},
-        "as_at": as_at, "audits": audits, "actions": audits and measure.id.startswith("audit_actions")})
+        "shown": shown, "total": len(rows), "list_titles": list_titles, "heading": heading,
+        "as_at": as_at, "audits": audits, "actions": actions, "downloads": offered})
 
 
 @council_view(CHILD_LEVEL, post=None)
@@ -149,20 +195,22 @@ def child(request, child_id: str, *, access):
 @council_view(AGGREGATES, post=None)
 def workforce(request, *, access):
     extracts, latest = _latest(access)
-    context = {"access": access, "council": access.council, "latest": latest}
+    offered = tables.PageDownloads(access.council.name, "Workforce",
+                                   latest.extract_date if latest else timezone.localdate())
+    context = {"access": access, "council": access.council, "latest": latest, "downloads": offered}
     if latest is not None:
-        threshold = access.council.settings.caseload_threshold
-        loads = data.breakdowns(latest, REGISTRY["caseload_median"])
-        workers = sorted(loads["worker"], key=lambda b: -(b.value or 0))
+        shown = data.workforce(access.council, extracts)  # the same as the packs' workforce section
         context.update({
-            "threshold": threshold, "workers": workers, "teams": loads["team"],
-            "over": [w for w in workers if (w.value or 0) > threshold],
-            "distribution": charts.distribution([w.value for w in workers if w.value is not None],
-                                                title="Children per allocated worker", unit="count",
-                                                threshold=threshold),
+            **shown, "distribution": offered.add_chart("caseloads", shown["distribution"]),
             "cards": {c.measure.id: c for cards in data.cards(access.council, extracts).values() for c in cards
                       if c.measure.group == "workforce"},
         })
+        for table in files.workforce_tables(context["cards"], context["over"], context["teams"]):
+            offered.add(table)
+        offered.add(tables.from_chart("caseload-bands", context["distribution"], title="Caseloads",
+                                      first="Children per allocated worker"))
+    if (response := tables.answer(request, offered)) is not None:
+        return response
     return render(request, "portal/workforce.html", context)
 
 

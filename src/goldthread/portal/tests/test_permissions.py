@@ -18,6 +18,7 @@ from goldthread.accounts.access import (
     CORRECTION_PROPOSER,
     NATIONAL_EDITOR,
     OPENED_DIRECTLY,
+    PACK_MAKER,
     SIGNED_IN,
 )
 from goldthread.accounts.models import AccessLogEntry, NationalRole
@@ -39,7 +40,8 @@ PUBLIC = {
     "accounts:two_factor": "the one-time-code step, which itself sends people who are not signed in to sign in",
     "health": "a liveness check for the load balancer; it says 'ok' and nothing else",
 }
-VALUES = {"la": NORTHBY, "measure_id": "cpp_visits_in_timescale", "child_id": PRACTITIONERS_CHILD, "team": "Team A"}
+VALUES = {"la": NORTHBY, "measure_id": "cpp_visits_in_timescale", "child_id": PRACTITIONERS_CHILD, "team": "Team A",
+          "kind": "board"}
 PEOPLE = [*ROLE_USERS, "other_council", "national", "national_editor"]
 # What is posted where a form expects something else: text for a number or an id, an id no database holds,
 # a negative number, a number too large for any field, and numbers that are not finite.
@@ -71,6 +73,8 @@ def allowed(rule: str, person: str) -> bool:
         return person == "national_editor"
     if rule == CORRECTION_PROPOSER:  # a manager or council admin of the entry's council (Northby)
         return person in ("manager", "council_admin")
+    if rule == PACK_MAKER:  # an adviser's pack: only whoever asked for it (the manager, in pack_objects)
+        return person == "manager"
     assert rule in CAPABILITIES["council_admin"], f"unknown rule {rule!r}: say who it allows here"
     return person in ROLE_USERS and rule in CAPABILITIES[person]
 
@@ -171,9 +175,23 @@ def proposal(intervention, people):
 
 
 @pytest.fixture
-def objects(northby_extract, upload, intervention, proposal, audit_objects, plan_objects):
+def pack_objects(northby_extract, people):
+    """A members' report made by the manager (every role in Northby may download it again) and the manager's
+    adviser's pack (only they may)."""
+    from goldthread.accounts.access import access_for
+    from goldthread.packs import actions as packs
+
+    council = northby_extract.council
+    made = packs.generate(council, "members", fmt="xlsx", access=access_for(people["manager"], council))
+    adviser = packs.request_adviser_pack(people["manager"], fmt="xlsx")
+    packs.make_queued(adviser.pk)
+    return {"pack_id": made.pk, "adviser_pack_id": adviser.pk}
+
+
+@pytest.fixture
+def objects(northby_extract, upload, intervention, proposal, audit_objects, plan_objects, pack_objects):
     return {"extract_id": northby_extract.pk, "upload_id": upload.pk, "intervention_id": intervention.pk,
-            "proposal_id": proposal.pk, **audit_objects, **plan_objects}
+            "proposal_id": proposal.pk, **audit_objects, **plan_objects, **pack_objects}
 
 
 def url_for(name: str, needed: set[str], objects: dict[str, int]) -> str:
