@@ -169,7 +169,7 @@ def edit_self_evaluation(plan: Plan, *, text: str, based_on: str | None = None, 
     if len(text) > SELF_EVALUATION_MAX_CHARS:
         raise PlanError({"self_evaluation": f"The self-evaluation must be {SELF_EVALUATION_MAX_CHARS:,} characters "
                                             "or fewer."})
-    current = Plan.objects.select_for_update().select_related("self_evaluation_by").get(pk=plan.pk)
+    current = Plan.objects.select_for_update(of=("self",)).select_related("self_evaluation_by").get(pk=plan.pk)
     now_at = current.self_evaluation_at.isoformat() if current.self_evaluation_at else ""
     if based_on is not None and based_on != now_at:
         who = display_name(current.self_evaluation_by) if current.self_evaluation_by else "Someone"
