@@ -125,3 +125,30 @@ def job_worker(live_server):
     yield thread
     stop.set()
     thread.join(timeout=30)
+
+
+def stored_figure(council, measure_id: str, as_at, value, *, source: str = "Case audits", **more):
+    """A figure in the measure store for a test: a case-audit measure by default (``source``), or any other."""
+    from django.utils import timezone
+
+    from goldthread.store.models import Figure
+
+    more.setdefault("known_from", timezone.now())
+    return Figure.objects.create(council=council, area=council.ons_code, measure_id=measure_id, source=source,
+                                 as_at=as_at, value=value, **more)
+
+
+def published_figure(indicator_id: str, year: int, value, *, council=None, area: str | None = None,
+                     level: str | None = None, **more):
+    """A published national figure in the measure store for a test: a council's, or with ``area`` England's or
+    a region's."""
+    from django.utils import timezone
+
+    from goldthread.store.actions import national_figure
+
+    figure = national_figure(indicator_id, year=year, council=council,
+                             area=area or (council.ons_code if council else "England"),
+                             level=level or ("Local authority" if council else "National"), value=value,
+                             known_from=more.pop("known_from", timezone.now()), **more)
+    figure.save()
+    return figure

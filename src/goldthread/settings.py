@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "goldthread.councils",
     "goldthread.extracts",
+    "goldthread.store",
     "goldthread.national",
     "goldthread.accounts",
     "goldthread.portal",

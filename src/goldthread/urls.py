@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from goldthread.portal import overview_views
+from goldthread.portal import overview_views, pooled_views
 from goldthread.portal import views as portal
 
 handler403 = "goldthread.portal.views.forbidden"
@@ -11,6 +11,7 @@ urlpatterns = [
     path("", portal.home, name="home"),
     path("measures/", portal.measure_definitions, name="measure_definitions"),
     path("overview/", overview_views.overview_page, name="overview"),
+    path("overview/measures/", pooled_views.pooled_page, name="pooled"),
     path("accounts/", include("goldthread.accounts.urls")),
     path("councils/<str:la>/audits/", include("goldthread.audits.urls")),
     path("councils/<str:la>/plan/", include("goldthread.plans.urls")),

@@ -203,6 +203,12 @@ def access_for(user, council) -> Access | None:
     return Access(membership.council, membership) if membership else None
 
 
+def aggregate_councils(user) -> list[LocalAuthority]:
+    """The councils whose aggregates the person may see together (the adviser's overview, a measure pooled
+    across councils): every council they have a role in, by name. Nothing about children is shown there."""
+    return [m.council for m in memberships(user) if AGGREGATES in CAPABILITIES[m.role]]
+
+
 def enforce(rule, user, council, *objects, message: str, person_required: bool = False) -> None:
     """Raise PermissionDenied(message) unless ``rule(access, *objects)`` holds for the person in the council.
 

@@ -27,17 +27,17 @@ from goldthread.accounts.models import display_name
 from goldthread.core.audits import SHIPPED_TOOLS, audit_measure_ids, validate_definition
 from goldthread.core.audits.sampling import SamplingPlan, candidates, new_seed
 from goldthread.core.audits.tools import GRADES
-from goldthread.core.measures import REGISTRY, Context
+from goldthread.core.measures import CASE_AUDITS, REGISTRY, Context
 from goldthread.councils.actions import data_changed
 from goldthread.extracts.actions import measure_context
 from goldthread.extracts.models import Extract
 from goldthread.extracts.queries import StoredAnnexA, latest_extract
 from goldthread.portal.posted import too_long
+from goldthread.store.actions import record_council_figures
 
 from .models import (
     Audit,
     AuditAction,
-    AuditMeasureValue,
     AuditTool,
     AuditToolVersion,
     Contribution,
@@ -434,15 +434,10 @@ def recompute_audit_measures(council, today: dt.date | None = None) -> int:
     Returns how many values were stored."""
     today = today or timezone.localdate()
     data = AuditData(council)
-    rows = []
+    figures = []
     for as_at in measure_dates(data.first_day, today):
         ctx = Context(as_at=as_at)
-        for measure_id in audit_measure_ids():
-            result = REGISTRY[measure_id].compute(data, ctx)
-            rows.append(AuditMeasureValue(council=council, as_at=as_at, measure_id=measure_id, value=result.value,
-                                          numerator=result.numerator, denominator=result.denominator,
-                                          note=result.note or ""))
-    AuditMeasureValue.objects.filter(council=council).delete()
-    AuditMeasureValue.objects.bulk_create(rows)
+        figures.extend((as_at, measure_id, REGISTRY[measure_id].compute(data, ctx)) for measure_id in audit_measure_ids())
+    stored = record_council_figures(council, figures, source=CASE_AUDITS)
     data_changed(council)
-    return len(rows)
+    return stored

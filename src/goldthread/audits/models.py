@@ -189,24 +189,3 @@ class AuditAction(models.Model):
 
     def __str__(self) -> str:
         return f"Action {self.pk}: {self.description[:60]}"
-
-
-class AuditMeasureValue(models.Model):
-    """An audit measure as at a month's end (or today, for the month in progress), stored whenever audits or
-    their actions change and by ``goldthread audits refresh``, so pages only read."""
-
-    council = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="audit_measure_values")
-    as_at = models.DateField()
-    measure_id = models.CharField(max_length=60)
-    value = models.FloatField(null=True)
-    numerator = models.FloatField(null=True)
-    denominator = models.FloatField(null=True)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["council", "measure_id", "as_at"]
-        constraints = [models.UniqueConstraint(fields=["council", "as_at", "measure_id"],
-                                               name="one_audit_measure_value")]
-
-    def __str__(self) -> str:
-        return f"{self.measure_id} as at {self.as_at} = {self.value}"

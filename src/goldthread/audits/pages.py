@@ -11,11 +11,12 @@ from django.utils import timezone
 from goldthread.core.audits import audit_measure_ids
 from goldthread.core.audits import learning as L
 from goldthread.core.audits.tools import GRADES, grade_label
-from goldthread.core.measures import REGISTRY
+from goldthread.core.measures import CASE_AUDITS, REGISTRY
 from goldthread.extracts.queries import latest_extract
 from goldthread.portal import data as portal_data
+from goldthread.store.queries import council_figures
 
-from .models import Audit, AuditAction, AuditMeasureValue, Programme
+from .models import Audit, AuditAction, Programme
 
 # Tags an auditor can choose for what they found; councils add their own (kept from earlier audits).
 DEFAULT_THEMES = (
@@ -167,8 +168,8 @@ def records(council, *, since: dt.datetime | None = None, known_at: dt.datetime 
 
 def audit_cards(council) -> list[dict]:
     """The latest stored value of each audit measure, with its previous month's."""
-    stored: dict[str, list[AuditMeasureValue]] = {}
-    for value in AuditMeasureValue.objects.filter(council=council).order_by("as_at"):
+    stored: dict[str, list] = {}
+    for value in council_figures(council, CASE_AUDITS):
         stored.setdefault(value.measure_id, []).append(value)
     return [{"measure": REGISTRY[mid], "latest": stored[mid][-1],
              "previous": stored[mid][-2] if len(stored[mid]) > 1 else None}

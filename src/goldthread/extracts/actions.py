@@ -28,8 +28,9 @@ from goldthread.core.measures import Context, Result, compute_all
 from goldthread.core.untrusted import Limits
 from goldthread.councils.actions import data_changed
 from goldthread.councils.models import LocalAuthority
+from goldthread.store.actions import record_extract
 
-from .models import ROW_MODELS, Extract, MeasureBreakdown, MeasureValue, Upload, ValidationIssue
+from .models import ROW_MODELS, Extract, Upload, ValidationIssue
 from .queries import live_extracts, stored_profile
 
 log = logging.getLogger(__name__)
@@ -105,25 +106,6 @@ def _store_rows(extract: Extract, annex: AnnexA, progress: Progress | None) -> N
         objects = [model(extract_id=extract.pk, row_number=number, extra=extra, **dict(zip(names, values, strict=True)))
                    for number, extra, values in zip(numbers, extras, zip(*columns, strict=True), strict=True)]
         model.objects.bulk_create(objects, batch_size=BATCH)
-
-
-def _number(value) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
-
-
-def _store_measures(extract: Extract, results: dict[str, Result]) -> None:
-    MeasureValue.objects.bulk_create([
-        MeasureValue(extract=extract, measure_id=mid, value=r.value, numerator=r.numerator,
-                     denominator=r.denominator, note=r.note or "")
-        for mid, r in results.items()
-    ])
-    MeasureBreakdown.objects.bulk_create([
-        MeasureBreakdown(extract=extract, measure_id=mid, dimension=dimension, group=str(row.group)[:200],
-                         value=_number(row.value), numerator=_number(row.numerator),
-                         denominator=_number(row.denominator))
-        for mid, r in results.items() for dimension, frame in r.breakdowns.items()
-        for row in frame.itertuples(index=False)
-    ], batch_size=BATCH)
 
 
 def previous_extract(council: LocalAuthority, extract_date: dt.date) -> Extract | None:
@@ -231,7 +213,7 @@ def import_annex(council: LocalAuthority, annex: AnnexA, *, sha256: str, source_
                                  list_number=i.list_number, sheet=i.sheet or "", row=i.row, column=i.column or "",
                                  value=i.value or "", expected=i.expected or "") for i in annex.issues],
                 batch_size=BATCH)
-            _store_measures(extract, results)
+            record_extract(extract, results)
             data_changed(council)
     except IntegrityError:
         # Another import for the same council and date (or of the same file) committed first.
@@ -258,9 +240,7 @@ def recompute_measures(extract: Extract) -> dict[str, Result]:
 
     results = compute_all(StoredAnnexA(extract), measure_context(extract.council, extract.extract_date))
     with transaction.atomic():
-        extract.measure_values.all().delete()
-        extract.breakdowns.all().delete()
-        _store_measures(extract, results)
+        record_extract(extract, results)
         data_changed(extract.council)
     return results
 
@@ -324,8 +304,7 @@ def purge_withdrawn(now: dt.datetime | None = None) -> int:
             for model in ROW_MODELS.values():
                 model.objects.filter(extract=extract).delete()
             extract.issues.all().delete()
-            extract.measure_values.all().delete()
-            extract.breakdowns.all().delete()
+            extract.figures.all().delete()
             Extract.objects.filter(pk=extract.pk).update(purged_at=now)
         purged += 1
     return purged

@@ -1,4 +1,5 @@
-"""A council's Annex A extracts, their rows per list, validation issues and measure values.
+"""A council's Annex A extracts, their rows per list and validation issues (their figures are in the measure
+store, goldthread.store).
 
 The eleven row tables are generated from the Annex A specification (goldthread.core.annexa.spec), so
 each list's columns are declared in one place; migrations record them as ordinary models.
@@ -129,42 +130,6 @@ class ValidationIssue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.severity}: {self.message}"
-
-
-class MeasureValue(models.Model):
-    """A measure computed when the extract was imported, so pages only read."""
-
-    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="measure_values")
-    measure_id = models.CharField(max_length=60)
-    value = models.FloatField(null=True)
-    numerator = models.FloatField(null=True)
-    denominator = models.FloatField(null=True)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["extract", "measure_id"], name="one_value_per_measure")]
-
-    def __str__(self) -> str:
-        return f"{self.measure_id} = {self.value}"
-
-
-class MeasureBreakdown(models.Model):
-    """A measure's value for one allocated team or worker, computed at import."""
-
-    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="breakdowns")
-    measure_id = models.CharField(max_length=60)
-    dimension = models.CharField(max_length=10, choices=[("team", "Team"), ("worker", "Worker")])
-    group = models.CharField(max_length=200)
-    value = models.FloatField(null=True)
-    numerator = models.FloatField(null=True)
-    denominator = models.FloatField(null=True)
-
-    class Meta:
-        ordering = ["measure_id", "dimension", "group"]
-        indexes = [models.Index(fields=["extract", "measure_id"], name="breakdown_extract_measure")]
-
-    def __str__(self) -> str:
-        return f"{self.measure_id} {self.dimension} {self.group} = {self.value}"
 
 
 class ListRow(models.Model):

@@ -40,10 +40,10 @@ from goldthread.core.national.risk_features import FEATURE_INDICATORS, FeatureSo
 from goldthread.core.national.risk_protocol import N_BOOT, fingerprint, fixed_protocol
 from goldthread.councils.actions import data_changed, load_councils
 from goldthread.councils.models import LocalAuthority
+from goldthread.store.actions import forget_national, national_figure, record_national
+from goldthread.store.queries import has_national
 
 from .models import (
-    AggregateValue,
-    IndicatorValue,
     Inspection,
     Intervention,
     InterventionProposal,
@@ -120,23 +120,26 @@ def _councils() -> dict[str, LocalAuthority]:
     return {c.ons_code: c for c in LocalAuthority.objects.all()}
 
 
-def _value_objects(frame: pd.DataFrame, councils: dict, report: LoadReport) -> list[IndicatorValue]:
-    objects = []
+def _value_figures(frame: pd.DataFrame, councils: dict, report: LoadReport, known_from) -> list:
+    """Each council's published figures, for the measure store."""
+    figures = []
     for r in frame.itertuples(index=False):
         council = councils.get(r.la_code)
         if council is None:
             report.unknown_codes.add(str(r.la_code))
             continue
-        objects.append(IndicatorValue(indicator_id=r.indicator_id, council=council, year=int(r.year),
-                                      value=_none(r.value), numerator=_none(r.numerator),
-                                      denominator=_none(r.denominator), marker=_none(r.marker) or ""))
-    return objects
+        figures.append(national_figure(r.indicator_id, year=int(r.year), council=council, area=council.ons_code,
+                                       level="Local authority", value=_none(r.value), numerator=_none(r.numerator),
+                                       denominator=_none(r.denominator), marker=_none(r.marker) or "",
+                                       known_from=known_from))
+    return figures
 
 
-def _aggregate_objects(frame: pd.DataFrame) -> list[AggregateValue]:
-    return [AggregateValue(indicator_id=r.indicator_id, geography=r.geography, level=r.level, year=int(r.year),
-                           value=_none(r.value), numerator=_none(r.numerator), denominator=_none(r.denominator),
-                           marker=_none(r.marker) or "", derived=bool(r.derived))
+def _aggregate_figures(frame: pd.DataFrame, known_from) -> list:
+    """England's and each region's published figures, for the measure store."""
+    return [national_figure(r.indicator_id, year=int(r.year), area=r.geography, level=r.level,
+                            value=_none(r.value), numerator=_none(r.numerator), denominator=_none(r.denominator),
+                            marker=_none(r.marker) or "", derived=bool(r.derived), known_from=known_from)
             for r in frame.drop_duplicates(["indicator_id", "geography", "year"]).itertuples(index=False)]
 
 
@@ -173,10 +176,12 @@ def load_packaged(folder: Path | None = None, *, with_risk: bool = True) -> Load
     report = LoadReport()
     values = ind.indicator_values(national)
     aggregates = ind.aggregate_values(national)
-    for model in (IndicatorValue, AggregateValue, Inspection, StatisticalNeighbour, NationalFile):
+    forget_national()
+    for model in (Inspection, StatisticalNeighbour, NationalFile):
         model.objects.all().delete()
-    report.values = len(IndicatorValue.objects.bulk_create(_value_objects(values, councils, report), batch_size=5000))
-    report.aggregates = len(AggregateValue.objects.bulk_create(_aggregate_objects(aggregates), batch_size=5000))
+    now = timezone.now()
+    report.values = record_national(_value_figures(values, councils, report, now))
+    report.aggregates = record_national(_aggregate_figures(aggregates, now))
     report.inspections = len(Inspection.objects.bulk_create(
         _inspection_objects(national.inspections, councils, report), batch_size=2000))
     report.neighbours = len(StatisticalNeighbour.objects.bulk_create(
@@ -271,14 +276,14 @@ def load_files(paths: list[Path], *, with_risk: bool = True) -> LoadReport:
                 rows = len(Inspection.objects.bulk_create(_inspection_objects(values, councils, report)))
                 report.inspections += rows
             else:
-                for (indicator_id, year), _ in values.groupby(["indicator_id", "year"]):
-                    IndicatorValue.objects.filter(indicator_id=indicator_id, year=int(year)).delete()
-                for (indicator_id, year), _ in aggregates.groupby(["indicator_id", "year"]):
-                    AggregateValue.objects.filter(indicator_id=indicator_id, year=int(year)).delete()
-                rows = len(IndicatorValue.objects.bulk_create(_value_objects(values, councils, report),
-                                                              batch_size=5000))
+                for (indicator_id, year), _ in pd.concat([values[["indicator_id", "year"]],
+                                                          aggregates[["indicator_id", "year"]]]).groupby(
+                        ["indicator_id", "year"]):
+                    forget_national(indicator_id, int(year))
+                now = timezone.now()
+                rows = record_national(_value_figures(values, councils, report, now))
                 report.values += rows
-                report.aggregates += len(AggregateValue.objects.bulk_create(_aggregate_objects(aggregates)))
+                report.aggregates += record_national(_aggregate_figures(aggregates, now))
                 report.years[path.name] = sorted({int(y) for y in values["year"].dropna()})
             NationalFile.objects.create(dataset=kind, name=path.name, sha256=_digest(path), rows=rows)
             report.files.append((path.name, kind, rows))
@@ -339,7 +344,7 @@ def _clear_risk() -> None:
 
 def stored_figures() -> StoredFigures | None:
     """What ``national load`` stored, for the model (None before anything is loaded)."""
-    if not IndicatorValue.objects.exists():
+    if not has_national():
         return None
     ids = [i for i, _, _ in FEATURE_INDICATORS]
     aggregates = aggregates_frame()

@@ -1,6 +1,6 @@
-"""National public data held for pages and commands: Ofsted inspections, DfE/ONS indicator values with
-their published England and regional figures, statistical neighbours, the files they came from, and the
-intervention register users keep."""
+"""National public data held for pages and commands: Ofsted inspections, statistical neighbours, the files
+they came from, and the intervention register users keep. (Published figures are in the measure store,
+goldthread.store.)"""
 
 from __future__ import annotations
 
@@ -51,47 +51,6 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.council} {self.framework} {self.inspection_type} {self.publication_date}"
-
-
-class IndicatorValue(models.Model):
-    """A council's value of a national indicator for a year (NaN stays NULL; the marker says why)."""
-
-    indicator_id = models.CharField(max_length=60)
-    council = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="indicator_values")
-    year = models.PositiveSmallIntegerField()
-    value = models.FloatField(null=True)
-    numerator = models.FloatField(null=True)
-    denominator = models.FloatField(null=True)
-    marker = models.CharField(max_length=10, blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["indicator_id", "council", "year"],
-                                               name="one_indicator_value_per_council_year")]
-        indexes = [models.Index(fields=["indicator_id", "year"], name="indicator_year")]
-
-    def __str__(self) -> str:
-        return f"{self.indicator_id} {self.council} {self.year}: {self.value}"
-
-
-class AggregateValue(models.Model):
-    """England's or a region's figure as the publication prints it (or derived from its printed counts)."""
-
-    indicator_id = models.CharField(max_length=60)
-    geography = models.CharField(max_length=20, help_text="'England' or a region code.")
-    level = models.CharField(max_length=20)
-    year = models.PositiveSmallIntegerField()
-    value = models.FloatField(null=True)
-    numerator = models.FloatField(null=True)
-    denominator = models.FloatField(null=True)
-    marker = models.CharField(max_length=10, blank=True)
-    derived = models.BooleanField(default=False)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["indicator_id", "geography", "year"],
-                                               name="one_aggregate_per_geography_year")]
-
-    def __str__(self) -> str:
-        return f"{self.indicator_id} {self.geography} {self.year}: {self.value}"
 
 
 class StatisticalNeighbour(models.Model):

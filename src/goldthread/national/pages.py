@@ -22,10 +22,11 @@ from goldthread.core.national.indicators import DATASETS, ENGLAND, INDICATOR_GRO
 from goldthread.core.national.journeys import NOT_YET, OUTCOMES, journey, transition_table, transitions
 from goldthread.core.national.lookups import read_code_map
 from goldthread.councils.models import LocalAuthority
+from goldthread.store.queries import has_national
 from goldthread.tables import DATE, NUMBER, Column, PageDownloads, Table
 from goldthread.tables import PERCENT as PERCENT_COLUMN
 
-from .models import IndicatorValue, Intervention, RiskBacktest, RiskScore, SlippingScore, StatisticalNeighbour
+from .models import Intervention, RiskBacktest, RiskScore, SlippingScore, StatisticalNeighbour
 from .queries import (
     aggregates_frame,
     councils_frame,
@@ -78,7 +79,7 @@ def source_label(indicator: Indicator) -> str:
 
 
 def national_data_loaded() -> bool:
-    return IndicatorValue.objects.exists()
+    return has_national()
 
 
 def regions() -> list[tuple[str, str]]:

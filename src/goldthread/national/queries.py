@@ -7,8 +7,9 @@ import pandas as pd
 from goldthread.core.national.ofsted import COLUMNS as INSPECTION_COLUMNS
 from goldthread.core.national.ofsted import JUDGEMENTS
 from goldthread.councils.models import LocalAuthority
+from goldthread.store import queries as store
 
-from .models import AggregateValue, IndicatorValue, Inspection, Intervention, StatisticalNeighbour
+from .models import Inspection, Intervention, StatisticalNeighbour
 
 
 def councils_frame() -> pd.DataFrame:
@@ -21,27 +22,13 @@ def councils_frame() -> pd.DataFrame:
 
 
 def values_frame(indicator_ids: list[str] | None = None) -> pd.DataFrame:
-    qs = IndicatorValue.objects.all()
-    if indicator_ids:
-        qs = qs.filter(indicator_id__in=indicator_ids)
-    rows = qs.values_list("indicator_id", "council__ons_code", "year", "value", "numerator", "denominator", "marker")
-    frame = pd.DataFrame(list(rows), columns=["indicator_id", "la_code", "year", "value", "numerator",
-                                              "denominator", "marker"])
-    for column in ("value", "numerator", "denominator"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-    frame["marker"] = frame["marker"].replace("", None)
-    return frame
+    """Every council's published figures, from the measure store."""
+    return store.national_values(indicator_ids)
 
 
 def aggregates_frame() -> pd.DataFrame:
-    rows = AggregateValue.objects.values_list("indicator_id", "geography", "level", "year", "value", "numerator",
-                                              "denominator", "marker", "derived")
-    frame = pd.DataFrame(list(rows), columns=["indicator_id", "geography", "level", "year", "value", "numerator",
-                                              "denominator", "marker", "derived"])
-    for column in ("value", "numerator", "denominator"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-    frame["marker"] = frame["marker"].replace("", None)
-    return frame
+    """England's and each region's published figures, from the measure store."""
+    return store.national_aggregates()
 
 
 def neighbours_frame() -> pd.DataFrame:
@@ -74,14 +61,11 @@ def interventions_frame() -> pd.DataFrame:
 
 
 def england_figures() -> dict[str, tuple[int, float]]:
-    """England's latest published figure for each Annex A measure that has a national counterpart:
-    measure id -> (year, value)."""
+    """England's latest published figure for each local measure that has a national counterpart:
+    measure id -> (year, value). Measures sharing a twin (an Annex A measure and its CIN census or SSDA903
+    counterpart, say) each get it."""
     from goldthread.core.measures import REGISTRY
 
-    linked = {m.national: m.id for m in REGISTRY.values() if m.national}
-    latest: dict[str, tuple[int, float]] = {}
-    for indicator_id, year, value in (AggregateValue.objects.filter(
-            indicator_id__in=linked, geography="England", value__isnull=False)
-            .order_by("year").values_list("indicator_id", "year", "value")):
-        latest[linked[indicator_id]] = (year, value)
-    return latest
+    twins = {m.id: m.national for m in REGISTRY.values() if m.national}
+    latest = store.england_latest(sorted(set(twins.values())))
+    return {measure_id: latest[twin] for measure_id, twin in twins.items() if twin in latest}

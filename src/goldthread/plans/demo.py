@@ -16,8 +16,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from goldthread.councils.models import MeasureTargetChange
-from goldthread.extracts.models import Extract, MeasureValue
+from goldthread.extracts.models import Extract
 from goldthread.extracts.queries import live_extracts
+from goldthread.store.models import Figure
 
 from . import actions as do
 from .models import (
@@ -123,7 +124,7 @@ def demo_plan(council, *, director, manager, owner) -> bool:
                                         recommendations=[references[r] for r in answers], user=manager)
                 made.append((number, action))
             for measure_id, target in measures:
-                baseline = MeasureValue.objects.filter(extract=first, measure_id=measure_id).first()
+                baseline = Figure.objects.filter(extract=first, measure_id=measure_id).first()
                 if baseline is None or baseline.value is None:
                     continue
                 do.add_success_measure(priority=priority, measure_id=measure_id, baseline_date=first.extract_date,

@@ -18,9 +18,9 @@ from goldthread.core.national.indicators import INDICATORS
 from goldthread.core.plan.status import STATUSES
 from goldthread.councils.models import MeasureTarget, MeasureTargetChange
 from goldthread.extracts.actions import measure_context
-from goldthread.extracts.models import MeasureBreakdown
 from goldthread.extracts.queries import latest_extract
 from goldthread.portal import data as portal_data
+from goldthread.store import queries as store
 
 from .actions import NATIONAL_PREFIX, measure_polarity, measure_title
 from .models import PlanAction, Priority, Revision, SuccessMeasure, Update, Visit
@@ -102,8 +102,7 @@ def known_teams(council) -> list[str]:
     extract = latest_extract(council)
     if extract is None:
         return []
-    return sorted(set(MeasureBreakdown.objects.filter(extract=extract, dimension="team").values_list("group",
-                                                                                                     flat=True)))
+    return store.groups_in(extract, "team")
 
 
 def _measure_row(status: MeasureStatus) -> dict:
@@ -361,8 +360,7 @@ def team_view(council, team: str) -> dict:
     extract = latest_extract(council)
     team_values = {}
     if extract is not None:
-        team_values = {b.measure_id: b for b in MeasureBreakdown.objects.filter(extract=extract, dimension="team",
-                                                                                group=team)}
+        team_values = store.group_cells(extract, "team", team)
     found = []
     for priority in plan.priorities.prefetch_related("actions__measures", "measures"):
         actions = [a for a in priority.actions.all() if team in a.teams

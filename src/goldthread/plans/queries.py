@@ -16,13 +16,11 @@ import pandas as pd
 from django.db.models import Q
 from django.utils import timezone
 
-from goldthread.audits.models import Audit, AuditAction, AuditMeasureValue
-from goldthread.core.measures import ANNEX_A, REGISTRY, Context
+from goldthread.audits.models import Audit, AuditAction
+from goldthread.core.measures import CASE_AUDITS, REGISTRY, Context
 from goldthread.core.plan.status import Assessment, Point, Trajectory, assess, disagreement
 from goldthread.councils.queries import first_path, target_as_at
-from goldthread.extracts.models import MeasureValue
-from goldthread.extracts.queries import live_extracts
-from goldthread.national.models import IndicatorValue
+from goldthread.store import queries as store
 
 from .actions import NATIONAL_PREFIX, measure_polarity, measure_title, snapshot_of
 from .models import Plan, PlanAction, Priority, Recommendation, Revision, SuccessMeasure, Update
@@ -88,26 +86,13 @@ def _audit_series(council, measure_id: str, on: dt.date, moment: dt.datetime) ->
 
 def series(council, measure_id: str, on: dt.date | None = None, *,
            known_at: dt.datetime | None = None) -> list[Point]:
-    """Every known value of a measure for the council, oldest first, up to ``on`` (all by default); with
-    ``known_at``, only what had been recorded by then."""
-    if measure_id.startswith(NATIONAL_PREFIX):
-        # Published figures carry no date of loading: a past view shows those stored now.
-        rows = IndicatorValue.objects.filter(council=council, indicator_id=measure_id.removeprefix(NATIONAL_PREFIX),
-                                             value__isnull=False).order_by("year")
-        points = [Point(dt.date(r.year, *NATIONAL_YEAR_END), r.value) for r in rows]
-    elif measure_id in REGISTRY and REGISTRY[measure_id].source == ANNEX_A:
-        extracts = live_extracts(council, known_at=known_at)
-        if on is not None:
-            extracts = extracts.filter(extract_date__lte=on)
-        rows = MeasureValue.objects.filter(extract__in=extracts, measure_id=measure_id,
-                                           value__isnull=False).select_related("extract")
-        points = sorted((Point(r.extract.extract_date, r.value) for r in rows), key=lambda p: p.day)
-    elif known_at is not None and measure_id in REGISTRY:
-        points = _audit_series(council, measure_id, on or timezone.localdate(known_at), known_at)
-    else:
-        rows = AuditMeasureValue.objects.filter(council=council, measure_id=measure_id, value__isnull=False)
-        points = [Point(r.as_at, r.value) for r in rows.order_by("as_at")]
-    return [p for p in points if on is None or p.day <= on]
+    """Every known value of a measure (a registry measure, or "national:<indicator>") for the council, oldest
+    first, up to ``on`` (all by default); with ``known_at``, only what goldthread held then (the measure store's
+    one rule: goldthread.store.queries.series). A case-audit measure as known at a past moment is computed from the
+    audits as known then, since its stored values are recomputed whenever audits change."""
+    if known_at is not None and measure_id in REGISTRY and REGISTRY[measure_id].source == CASE_AUDITS:
+        return _audit_series(council, measure_id, on or timezone.localdate(known_at), known_at)
+    return [Point(p.day, p.value) for p in store.series(council, measure_id, known_at=known_at, on=on)]
 
 
 # --------------------------------------------------------------------------- a success measure's status

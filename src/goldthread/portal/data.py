@@ -12,14 +12,16 @@ from dataclasses import dataclass
 import pandas as pd
 from django.utils import timezone
 
-from goldthread.core.measures import ANNEX_A, GROUPS, REGISTRY, Measure
+from goldthread.core.measures import ANNEX_A, CASE_AUDITS, GROUPS, REGISTRY, Measure
 from goldthread.core.measures.registry import HIGHER, LOWER
 from goldthread.core.plan.status import Assessment, Point, Trajectory, assess
 from goldthread.councils.models import LocalAuthority
 from goldthread.councils.queries import targets_of
-from goldthread.extracts.models import Extract, MeasureBreakdown, MeasureValue
+from goldthread.extracts.models import Extract
 from goldthread.extracts.queries import StoredAnnexA, live_extracts
 from goldthread.national.queries import england_figures
+from goldthread.store import queries as store
+from goldthread.store.models import Figure
 
 # Small changes are noise: a percentage must move by more than this many points to be "up" or "down".
 STEADY_PERCENT_POINTS = 0.5
@@ -126,17 +128,10 @@ def cards(council: LocalAuthority, extracts: list[Extract], only: str | None = N
     computed from the audits as known then (submitted, moderated, closed by then: goldthread.plans.queries
     .audit_data_known_at) at the same month ends the stored values are kept for, targets are as they were set
     then, and target statuses are judged on that day."""
-    from goldthread.audits.models import AuditMeasureValue
-
     dates = {e.pk: e.extract_date for e in extracts}
-    values = MeasureValue.objects.filter(extract__in=extracts) if extracts else MeasureValue.objects.none()
-    if only:
-        values = values.filter(measure_id=only)
+    values = store.extract_figures(extracts, only)
     if known_at is None:
-        audit_values = AuditMeasureValue.objects.filter(council=council)
-        if only:
-            audit_values = audit_values.filter(measure_id=only)
-        audit_values = list(audit_values.order_by("as_at"))
+        audit_values = store.council_figures(council, CASE_AUDITS, only)
     else:
         audit_values = audit_values_known_at(council, known_at, only)
     stored: dict[str, list[tuple]] = {}  # measure id -> [(date, stored value)] oldest first
@@ -169,9 +164,8 @@ def cards(council: LocalAuthority, extracts: list[Extract], only: str | None = N
 def audit_values_known_at(council: LocalAuthority, known_at: dt.datetime, only: str | None = None) -> list:
     """The case-audit measures as they would have been stored at ``known_at``: computed, with the registry's own
     functions, from the audits as known then, for each month's end up to that day and for the day itself (the
-    dates goldthread.audits.actions.measure_dates gives); unsaved AuditMeasureValue rows, oldest first."""
+    dates goldthread.audits.actions.measure_dates gives); unsaved figures, oldest first."""
     from goldthread.audits.actions import measure_dates
-    from goldthread.audits.models import AuditMeasureValue
     from goldthread.core.audits import audit_measure_ids
     from goldthread.core.measures import Context
     from goldthread.plans.queries import audit_data_known_at
@@ -184,9 +178,10 @@ def audit_values_known_at(council: LocalAuthority, known_at: dt.datetime, only: 
             if only and measure_id != only:
                 continue
             result = REGISTRY[measure_id].compute(data, context)
-            found.append(AuditMeasureValue(council=council, as_at=as_at, measure_id=measure_id,
-                                           value=_number(result.value), numerator=_number(result.numerator),
-                                           denominator=_number(result.denominator), note=result.note or ""))
+            found.append(Figure(council=council, area=council.ons_code, measure_id=measure_id, source=CASE_AUDITS,
+                                as_at=as_at, known_from=known_at, value=_number(result.value),
+                                numerator=_number(result.numerator), denominator=_number(result.denominator),
+                                note=result.note or ""))
     return found
 
 
@@ -262,8 +257,9 @@ def breakdowns(extract: Extract | None, measure: Measure, council: LocalAuthorit
             found[dimension] = [Split(r.group, _number(r.value), _number(r.numerator), _number(r.denominator))
                                 for r in frame.itertuples(index=False)]
         return found
-    for b in MeasureBreakdown.objects.filter(extract=extract, measure_id=measure.id):
-        found[b.dimension].append(b)
+    for cell in store.cells(store.figure_of(extract, measure.id)):
+        if cell.dimension in found:
+            found[cell.dimension].append(cell)
     return found
 
 

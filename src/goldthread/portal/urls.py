@@ -4,13 +4,26 @@ from django.urls import path
 
 from goldthread import converters  # noqa: F401 (registers <text:...> and <id:...>)
 
-from . import extract_views, frontsheet_views, people_views, settings_views, upload_views, views
+from . import (
+    breakdown_views,
+    extract_views,
+    frontsheet_views,
+    people_views,
+    settings_views,
+    upload_views,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("measures/<str:measure_id>/", views.measure, name="measure"),
     path("measures/<str:measure_id>/children/", views.measure_children, name="measure_children"),
+    path("measures/<str:measure_id>/by/<str:dimension_id>/", breakdown_views.measure_breakdown,
+         name="measure_breakdown"),
+    path("measures/<str:measure_id>/by/<str:dimension_id>/children/", breakdown_views.breakdown_children,
+         name="breakdown_children"),
+    path("disproportionality/", breakdown_views.disproportionality, name="disproportionality"),
     path("children/<text:child_id>/", views.child, name="child"),
     path("workforce/", views.workforce, name="workforce"),
     path("upload/", upload_views.upload, name="upload"),

@@ -26,9 +26,10 @@ from goldthread.accounts.access import (
 from goldthread.accounts.models import AccessLogEntry
 from goldthread.core.annexa import spec as S
 from goldthread.core.measures import ANNEX_A, GROUPS, REGISTRY
+from goldthread.core.national.indicators import twin_note
 from goldthread.extracts.actions import measure_context
 
-from . import data
+from . import data, splits
 from . import downloadable as files
 
 
@@ -101,7 +102,7 @@ def measure(request, measure_id: str, *, access):
         as_at = card.series[-1][0] if card else None
         offered = tables.PageDownloads(access.council.name, measure.title, as_at or timezone.localdate())
         context = {"latest": latest, "card": card, "published": data.national_comparison(access.council, measure),
-                   "as_at": as_at, "downloads": offered}
+                   "as_at": as_at, "downloads": offered, "twin_note": twin_note(measure.id)}
         if card is not None:
             comparators = {f"England ({card.england[0]})": card.england[1]} if card.england else None
             context["trend"] = offered.add_chart("trend-chart", charts.trend(
@@ -113,6 +114,7 @@ def measure(request, measure_id: str, *, access):
                 [(b.group, b.value) for b in split["team"] if b.value is not None],
                 title=f"{measure.title} by team", unit=measure.unit)) if split["team"] else None
             context["breakdowns"] = split
+            context["dimensions"] = splits.dimensions(latest, measure, access.council)
             day = dateformat.format(as_at, "j F Y")
             if split["team"]:
                 offered.add(files.breakdown_table("by-team", "By team", "Team", split["team"], measure,
@@ -138,11 +140,18 @@ def measure_children(request, measure_id: str, *, access):
     """The rows behind a number: the children counted, and those in the total but not counted."""
     measure = _measure(measure_id)
     _, latest = _latest(access)
-    audits = measure.source != ANNEX_A
-    if latest is None and not audits:
+    if latest is None and measure.source == ANNEX_A:
         raise Http404("No extract yet.")
     context = measure_context(access.council, latest.extract_date) if latest else None
-    rows = access.child_filter(data.rows_behind(latest, measure, context, access.council))
+    rows = data.rows_behind(latest, measure, context, access.council)
+    return children_page(request, access, measure, latest, rows, what=f"'{measure.title}'")
+
+
+def children_page(request, access, measure, latest, rows: pd.DataFrame, *, what: str, cell: dict | None = None):
+    """The children behind a measure or one cell of its breakdown (``cell``: dimension and group), as this person
+    may see them (``Access.child_filter``): the page, or a download of every row; either is logged."""
+    audits = measure.source != ANNEX_A
+    rows = access.child_filter(rows)
     shown = request.GET.get("show", "numerator")
     if shown not in CHILDREN_HEADINGS:
         shown = "numerator"
@@ -158,21 +167,23 @@ def measure_children(request, measure_id: str, *, access):
     actions = audits and measure.id.startswith("audit_actions")
     heading = CHILDREN_HEADINGS[shown]
     offered = tables.PageDownloads(access.council.name, measure.title, as_at)
-    caption = f"{heading}: {measure.title}"
+    caption = f"{heading}: {measure.title}" + (f", {cell['dimension'].title.lower()}: {cell['group']}" if cell else "")
     offered.add_later("children", heading, caption, lambda: files.children_table(
         records, list_titles, audits=audits, actions=actions, title=heading, caption=caption))
-    subject = f"children behind '{measure.title}' ({shown}) as at {as_at:%d/%m/%Y}"
+    subject = f"children behind {what} ({shown}) as at {as_at:%d/%m/%Y}"
+    why = f"drill-down from the measure {measure.id}" + (f" by {cell['dimension'].id}" if cell else "")
     wanted = tables.requested(request)
     if wanted is not None:
         response = offered.response(*wanted)  # a 404 for anything not offered, before anything is logged
-        log_child_access(request, access, subject=f"{subject}, downloaded as {wanted[1].upper()}",
-                         why=f"drill-down from the measure {measure.id}", action="export")
+        log_child_access(request, access, subject=f"{subject}, downloaded as {wanted[1].upper()}", why=why,
+                         action="export")
         return response
-    log_child_access(request, access, subject=subject, why=f"drill-down from the measure {measure.id}")
+    log_child_access(request, access, subject=subject, why=why)
     return render(request, "portal/measure_children.html", {
         "access": access, "council": access.council, "measure": measure, "latest": latest, "page": page,
-        "shown": shown, "total": len(rows), "list_titles": list_titles, "heading": heading,
-        "as_at": as_at, "audits": audits, "actions": actions, "downloads": offered})
+        "shown": shown, "total": len(rows), "list_titles": list_titles, "heading": heading, "cell": cell,
+        "group": cell["group"] if cell else "", "as_at": as_at, "audits": audits, "actions": actions,
+        "downloads": offered})
 
 
 @council_view(CHILD_LEVEL, post=None)

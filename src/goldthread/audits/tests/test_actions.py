@@ -34,7 +34,6 @@ from goldthread.audits.actions import (
 from goldthread.audits.models import (
     Audit,
     AuditAction,
-    AuditMeasureValue,
     AuditTool,
     AuditToolVersion,
     Programme,
@@ -42,9 +41,11 @@ from goldthread.audits.models import (
 from goldthread.conftest import NORTHBY, SAMPLE, SAMPLE_AS_AT, SOUTHMOOR
 from goldthread.core.audits import DEFAULT_TOOL, SHIPPED_TOOLS, audit_measure_ids
 from goldthread.core.audits.sampling import RISK_FACTORS, candidates
+from goldthread.core.measures import CASE_AUDITS
 from goldthread.councils.models import CouncilSettings
 from goldthread.extracts.actions import import_extract, measure_context
 from goldthread.extracts.queries import StoredAnnexA
+from goldthread.store.models import Figure
 
 pytestmark = pytest.mark.django_db
 
@@ -110,8 +111,8 @@ def _submit(audit: Audit, user, grade: str) -> Audit:
                       summary=SUMMARY, themes=["Drift and delay"], user=user, submit=True)
 
 
-def _stored(council, as_at: dt.date) -> dict[str, AuditMeasureValue]:
-    return {v.measure_id: v for v in AuditMeasureValue.objects.filter(council=council, as_at=as_at)}
+def _stored(council, as_at: dt.date) -> dict:
+    return {v.measure_id: v for v in Figure.objects.filter(source=CASE_AUDITS, council=council, as_at=as_at)}
 
 
 def _data_version(council) -> int:
@@ -589,7 +590,7 @@ def test_stored_measures_have_the_hand_worked_values(northby, people):
     assert (stored["audit_moderation_agreement"].numerator, stored["audit_moderation_agreement"].denominator) == (1, 2)
     assert stored["audit_moderation_agreement"].value == pytest.approx(50.0)
     assert stored["audit_actions_overdue"].value is None  # no actions yet
-    assert set(AuditMeasureValue.objects.filter(council=northby).values_list("as_at", flat=True)) == {today}
+    assert set(Figure.objects.filter(source=CASE_AUDITS, council=northby).values_list("as_at", flat=True)) == {today}
 
 
 def test_an_overdue_open_action_is_counted(northby, submitted, people):
@@ -601,7 +602,7 @@ def test_an_overdue_open_action_is_counted(northby, submitted, people):
     recompute_audit_measures(northby, today=later)
     stored = _stored(northby, later)
     assert stored["audit_actions_overdue"].value == 1
-    assert set(AuditMeasureValue.objects.filter(council=northby).values_list("as_at", flat=True)) == set(
+    assert set(Figure.objects.filter(source=CASE_AUDITS, council=northby).values_list("as_at", flat=True)) == set(
         measure_dates(today, later))
     # Closed, it is no longer overdue.
     close_action(action, people["practitioner"], evidence="Done")
@@ -624,7 +625,7 @@ def test_a_draft_is_not_counted_and_changes_no_version(northby, people):
     before = _data_version(northby)
     save_audit(audit, revision=0, findings=_findings(audit, "good"), overall_grade="good", summary=SUMMARY,
                themes=[], user=people["auditor"])
-    assert _data_version(northby) == before and not AuditMeasureValue.objects.exists()
+    assert _data_version(northby) == before and not Figure.objects.filter(source=CASE_AUDITS).exists()
 
 
 def test_measure_dates_are_month_ends_then_today():
@@ -642,7 +643,7 @@ def test_the_refresh_command_stores_values_for_each_council(northby, southmoor, 
     _submit(_planned(northby), people["auditor"], "good")
     Membership.objects.filter(user=people["other_council"]).update(role="auditor")  # an analyst runs no audits
     _submit(_planned(southmoor), people["other_council"], "inadequate")
-    AuditMeasureValue.objects.all().delete()
+    Figure.objects.filter(source=CASE_AUDITS).delete()
     per_council = len(audit_measure_ids())  # one date: the audits were all submitted today
 
     out = io.StringIO()
@@ -653,11 +654,11 @@ def test_the_refresh_command_stores_values_for_each_council(northby, southmoor, 
     assert _stored(northby, today)["audits_good_or_better"].value == pytest.approx(100.0)
     assert _stored(southmoor, today)["audits_inadequate"].value == pytest.approx(100.0)
 
-    AuditMeasureValue.objects.all().delete()
+    Figure.objects.filter(source=CASE_AUDITS).delete()
     out = io.StringIO()
     call_command("audits", "refresh", "--la", "991", stdout=out)  # Northby's old LA code
     assert out.getvalue().splitlines() == [f"Northby: {per_council} audit measure values stored."]
-    assert set(AuditMeasureValue.objects.values_list("council_id", flat=True)) == {northby.pk}
+    assert set(Figure.objects.filter(source=CASE_AUDITS).values_list("council_id", flat=True)) == {northby.pk}
 
 
 def test_the_refresh_command_with_no_audits(councils):
@@ -671,7 +672,7 @@ def test_the_refresh_command_refuses_an_unknown_council(councils, capsys):
         call_command("audits", "refresh", "--la", "E0000NOPE", stdout=io.StringIO())
     assert refused.value.code == 2
     assert "No council has the code 'E0000NOPE'" in capsys.readouterr().err
-    assert not AuditMeasureValue.objects.exists()
+    assert not Figure.objects.filter(source=CASE_AUDITS).exists()
 
 
 # --------------------------------------------------------------------------- 7. re-audits

@@ -9,8 +9,10 @@ import pytest
 from django.urls import reverse
 
 from goldthread.accounts.models import AccessLogEntry
-from goldthread.audits.models import Audit, AuditAction, AuditMeasureValue
+from goldthread.audits.models import Audit, AuditAction
 from goldthread.conftest import NORTHBY, PRACTITIONER_WORKER, PRACTITIONERS_CHILD
+from goldthread.core.measures import CASE_AUDITS
+from goldthread.store.models import Figure
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +103,7 @@ def test_the_whole_loop_through_the_pages(client, people, northby_extract):
     # The learning page and the audit measures.
     learning = client.get(_url("learning")).content.decode()
     assert "Drift and delay" in learning and "Requires improvement" in learning
-    stored = {v.measure_id: v for v in AuditMeasureValue.objects.filter(as_at=dt.date.today())}
+    stored = {v.measure_id: v for v in Figure.objects.filter(source=CASE_AUDITS, as_at=dt.date.today())}
     assert stored["audits_completed"].value == 1
     assert stored["audits_good_or_better"].value == 0
     dashboard = client.get(reverse("portal:dashboard", args=[NORTHBY])).content.decode()

@@ -55,6 +55,7 @@ def assessments_completed(data: Data, ctx: Context) -> Result:
 
 @measure(id="assessments_within_45wd", title="Assessments completed within 45 working days", unit=PERCENT,
          polarity=HIGHER, group="assessment", reads={4: (START, AUTHORISED)},
+         national="cin_assessments_within_45wd",
          definition="""Of assessments authorised in the six months before the extract date, the percentage
          whose working days from the Continuous Assessment Start Date to the Date of Authorisation are 45 or
          fewer (the statutory timescale in Working Together; DfE measures from start to authorisation). An

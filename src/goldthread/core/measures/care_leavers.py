@@ -146,6 +146,11 @@ def care_leavers_per_10k(data: Data, ctx: Context) -> Result:
                        population_key="age_band", missing=_missing("aged 17 to 21"))
 
 
+# The age-band measures' published twins (education, employment or training; suitable accommodation): DfE
+# publishes care leavers aged 17 to 18 and 19 to 21 apart, 19 to 21 being its headline figure.
+NATIONAL_TWINS = {"17_18": ("care_leavers_eet_17_18", "care_leavers_suitable_17_18"),
+                  "19_21": ("care_leavers_eet", "care_leavers_suitable")}
+
 for _key, (_low, _high, _band, _words) in AGES.items():
     _rows = _aged_rows(_key)
 
@@ -175,6 +180,7 @@ for _key, (_low, _high, _band, _words) in AGES.items():
         @measure(id=f"care_leavers_suitable_accommodation_{key}",
                  title=f"Care leavers {words} in suitable accommodation", unit=PERCENT, polarity=HIGHER,
                  group="care_leavers", reads={9: ("accommodation_suitability", *AGE_COLUMNS)},
+                 national=NATIONAL_TWINS[key][1],
                  definition=f"""As care leavers in suitable accommodation, for young people {words} at the extract
                  date: of them, excluding those whose Suitability of Accommodation is Exclude, the percentage in
                  accommodation recorded as Suitable.""")
@@ -184,6 +190,7 @@ for _key, (_low, _high, _band, _words) in AGES.items():
 
         @measure(id=f"care_leavers_eet_{key}", title=f"Care leavers {words} in education, employment or training",
                  unit=PERCENT, polarity=HIGHER, group="care_leavers", reads={9: ("activity", *AGE_COLUMNS)},
+                 national=NATIONAL_TWINS[key][0],
                  definition=f"""As care leavers in education, employment or training, for young people {words}
                  at the extract date: the percentage whose Activity Status is F1 to F5 or P1 to P5.""")
         def eet(data: Data, ctx: Context) -> Result:

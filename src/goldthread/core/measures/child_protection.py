@@ -66,6 +66,7 @@ def s47_enquiries(data: Data, ctx: Context) -> Result:
 
 @measure(id="s47_per_10k", title="Section 47 enquiries per 10,000 children", unit=RATE, polarity=NEITHER,
          group="child_protection", reads={5: (S47,)},
+         national="s47_rate",
          definition="""Section 47 enquiries whose strategy discussion date is in the six months before the
          extract date (events), doubled to give a yearly figure, per 10,000 children aged 0 to 17 living in the
          council's area (ONS mid-year estimate), latest year available at the extract date.""")
@@ -109,6 +110,7 @@ count_with_rate(
     id="icpcs", title="Initial child protection conferences",
     rate_title="Initial child protection conferences per 10,000 children", group="child_protection",
     reads={5: (ICPC,)}, rows=icpcs_in_window, yearly=True,
+    rate_national="icpc_rate",
     definition="""Initial child protection conferences (rows of List 5 with a Date of Initial Child Protection
     Conference) dated in the six months before the extract date. Events, not children.""")
 
@@ -136,7 +138,7 @@ share_of_children(
 
 
 @measure(id="cin_open", title="Children in need", unit=COUNT, polarity=NEITHER, group="child_protection",
-         reads={6: (CIN_START, CIN_END)}, national="cin_at_31_march_rate",
+         reads={6: (CIN_START, CIN_END)},
          definition="""Distinct children with a children in need episode (List 6) open at the extract date:
          started on or before it and not closed by it. Includes children on plans and in care, as List 6
          does.""")
@@ -146,6 +148,7 @@ def cin_open(data: Data, ctx: Context) -> Result:
 
 @measure(id="cin_per_10k", title="Children in need per 10,000 children", unit=RATE, polarity=NEITHER,
          group="child_protection", reads={6: (CIN_START, CIN_END)},
+         national="cin_at_31_march_rate",
          definition="""Distinct children with a children in need episode open at the extract date, per 10,000
          children aged 0 to 17 living in the council's area (ONS mid-year estimate), latest year available at
          the extract date.""")
@@ -181,6 +184,7 @@ count_with_rate(
     id="cin_started", title="Children in need episodes started",
     rate_title="Children in need episodes started per 10,000 children", group="child_protection",
     reads={6: (CIN_START,)}, yearly=True,
+    rate_national="cin_episodes_started_rate",
     rows=lambda data, ctx: shared(data, 6, "cin_started", ctx.as_at, lambda v: v.select(
         v.window(CIN_START, ctx.as_at), numerator=True)),
     definition="""Children in need episodes (rows of List 6) whose CIN Start Date is in the six months before the
@@ -190,6 +194,7 @@ count_with_rate(
     id="cin_closed", title="Children in need episodes closed",
     rate_title="Children in need episodes closed per 10,000 children", group="child_protection",
     reads={6: (CIN_END,)}, yearly=True,
+    rate_national="cin_episodes_ended_rate",
     rows=lambda data, ctx: shared(data, 6, "cin_closed", ctx.as_at, lambda v: v.select(
         v.window(CIN_END, ctx.as_at), numerator=True)),
     definition="""Children in need episodes (rows of List 6) whose CIN Closure Date is in the six months before the
@@ -253,6 +258,7 @@ def _cpp_review_due(v: TableView) -> pd.Series:
 
 @measure(id="cpp_reviews_in_timescale", title="Child protection reviews in timescale", unit=PERCENT,
          polarity=HIGHER, group="child_protection", reads={7: (CPP_START, CPP_END, "latest_review_date")},
+         national="cpp_reviewed_on_time",
          definition="""Of child protection plans open at the extract date, the percentage not overdue for a
          review conference. With no review recorded, the first review is due 3 calendar months after the
          plan started; otherwise the next is due 6 calendar months after the latest review. A plan is overdue
@@ -291,6 +297,7 @@ count_with_rate(
     id="cpp_started", title="Child protection plans started",
     rate_title="Child protection plans started per 10,000 children", group="child_protection",
     reads={7: (CPP_START,)}, yearly=True,
+    rate_national="cpp_starting_rate",
     rows=lambda data, ctx: shared(data, 7, "cpp_started", ctx.as_at, lambda v: v.select(
         v.window(CPP_START, ctx.as_at), numerator=True)),
     definition="""Child protection plans (rows of List 7) whose Child Protection Plan Start Date is in the six
@@ -304,12 +311,14 @@ def cpp_ended_rows(data: Data, ctx: Context) -> RowSet:
 count_with_rate(
     id="cpp_ended", title="Child protection plans ended", rate_title="Child protection plans ended per 10,000 children",
     group="child_protection", reads={7: (CPP_END,)}, yearly=True, rows=cpp_ended_rows,
+    rate_national="cpp_ending_rate",
     definition="""Child protection plans (rows of List 7) whose Child Protection Plan End Date is in the six months
     before the extract date. Events, not children.""")
 
 
 @measure(id="cpp_ended_2_years_plus", title="Plans ended that lasted two years or more", unit=PERCENT,
          polarity=LOWER, group="child_protection", reads={7: (CPP_START, CPP_END)},
+         national="cpp_ended_2_years_plus",
          definition="""Of child protection plans that ended in the six months before the extract date, the
          percentage that lasted 2 years or more: 24 or more whole calendar months from the Child Protection
          Plan Start Date to the End Date (start on or before the end date less 2 years). A plan without a start

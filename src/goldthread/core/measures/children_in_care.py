@@ -105,6 +105,7 @@ def _under_5(v: TableView, ctx: Context) -> np.ndarray:
 @measure(id="cla_health_assessment_in_date", title="Children in care with an up-to-date health assessment",
          unit=PERCENT, polarity=HIGHER, group="children_in_care",
          reads={8: (START, END, "date_of_birth", "age", "last_health_assessment_date")},
+         national="cla_health_checks",
          definition="""Of children looked after at the extract date for 20 working days or more, the percentage
          whose Date of Last Health Assessment is within the last 12 calendar months (6 months if the child is
          under 5 at the extract date): the extract date less 12 (or 6) months < assessment date <= extract
@@ -132,6 +133,7 @@ def cla_3plus_placements(data: Data, ctx: Context) -> Result:
 
 @measure(id="cla_missing", title="Children in care who went missing", unit=PERCENT, polarity=LOWER,
          group="children_in_care", reads={8: (START, END, "missing_episodes_12m")},
+         national="cla_missing_in_year",
          definition="""Of children looked after at the extract date, the percentage with at least one episode of
          being missing from their placement in the last 12 months.""")
 def cla_missing(data: Data, ctx: Context) -> Result:
@@ -179,6 +181,7 @@ share_of_children(
     id="cla_started_uasc", title="Children starting care who are unaccompanied asylum-seeking children",
     group="children_in_care", number=8, reads={8: (START, "uasc")}, latest_by=START,
     base=lambda v, ctx: v.window(START, ctx.as_at), flag=lambda v, ctx: v.yes("uasc"),
+    national="cla_starting_uasc_share",
     definition="""Of distinct children who started to be looked after in the six months before the extract date,
     the percentage recorded as an unaccompanied asylum-seeking child ("UASC within the Last 12 Months" Yes) on
     their latest period of care starting then. Unknown or blank is not counted as Yes.""")
@@ -195,6 +198,7 @@ share_of_children(
     id="cla_uasc", title="Children in care who are unaccompanied asylum-seeking children",
     group="children_in_care", number=8, reads={8: (START, END, "uasc")}, latest_by=START,
     base=lambda v, ctx: v.open_at(START, END, ctx.as_at), flag=lambda v, ctx: v.yes("uasc"),
+    national="cla_uasc_share",
     definition="""Of children looked after at the extract date (one row per child, the latest period of care),
     the percentage recorded as an unaccompanied asylum-seeking child ("UASC within the Last 12 Months" Yes).
     Unknown or blank is not counted as Yes.""")
@@ -211,6 +215,7 @@ share_of_children(
 @measure(id="cla_long_term_stability", title="Children in care in a stable long-term placement", unit=PERCENT,
          polarity=HIGHER, group="children_in_care",
          reads={8: (START, END, "date_of_birth", "age", "placement_start_date")},
+         national="cla_long_term_stability",
          definition="""Of children looked after at the extract date who are under 16 then and whose current period
          of care started 2 years 6 months or more before it (Date Started to be Looked After on or before the
          extract date less 30 calendar months), the percentage whose Start Date of Most Recent Placement is on
@@ -251,6 +256,7 @@ def cla_12m_plus_share(data: Data, ctx: Context) -> Result:
 
 @measure(id="cla_dental_check_in_date", title="Children in care with a dental check in the last year",
          unit=PERCENT, polarity=HIGHER, group="children_in_care", reads={8: (START, END, "last_dental_check_date")},
+         national="cla_dental_checks",
          definition="""Of children looked after at the extract date for 12 months or more (as for children in care
          for 12 months or more), the percentage whose Date of Last Dental Check is within the last 12 calendar
          months: the extract date less 12 months < check date <= extract date. No date counts as not in
@@ -290,6 +296,7 @@ def cla_return_interview_accepted(data: Data, ctx: Context) -> Result:
 
 @measure(id="cla_absent", title="Children in care who were absent from their placement", unit=PERCENT,
          polarity=LOWER, group="children_in_care", reads={8: (START, END, "absent_episodes_12m")},
+         national="cla_away_in_year",
          definition="""Of children looked after at the extract date, the percentage with at least one episode of
          being absent from their placement in the last 12 months ("Number of Episodes the Child has been
          'Absent'" 1 or more; a blank number counts as none).""")

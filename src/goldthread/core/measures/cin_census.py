@@ -159,7 +159,7 @@ def cin_assessments_completed(data: Data, ctx: Context) -> Result:
 
 @_cin_measure(id="cin_assessments_within_45wd", table="assessments",
               title="Assessments completed within 45 working days (CIN census)", unit=PERCENT, polarity=HIGHER,
-              group="assessment",
+              group="assessment", national="cin_assessments_within_45wd",
               definition=f"""Of assessments whose AssessmentAuthorisationDate is {_YEAR}, the percentage whose
               working days from AssessmentActualStartDate to AssessmentAuthorisationDate are 45 or fewer (DfE
               measures from start to authorisation; an assessment without a start date is not within).""")
@@ -216,7 +216,7 @@ def cin_section47s(data: Data, ctx: Context) -> Result:
 
 @_cin_measure(id="cin_section47s_per_10k", table="section47",
               title="Section 47 enquiries per 10,000 children (CIN census)", unit=RATE, polarity=NEITHER,
-              group="child_protection",
+              group="child_protection", national="s47_rate",
               definition=f"""Section 47 enquiries whose S47ActualStartDate is {_YEAR} {_RATE}. DfE children in need
               table C4.""")
 def cin_section47s_per_10k(data: Data, ctx: Context) -> Result:
@@ -259,7 +259,7 @@ def cin_icpcs(data: Data, ctx: Context) -> Result:
 
 @_cin_measure(id="cin_icpcs_per_10k", table="section47 or cin_details (the row's detail)",
               title="Initial child protection conferences per 10,000 children (CIN census)", unit=RATE,
-              polarity=NEITHER, group="child_protection",
+              polarity=NEITHER, group="child_protection", national="icpc_rate",
               definition=f"""Initial child protection conferences held {_YEAR} (as "Initial child protection
               conferences") {_RATE}. DfE children in need table C4.""")
 def cin_icpcs_per_10k(data: Data, ctx: Context) -> Result:
@@ -375,7 +375,7 @@ def cin_cpp_ending(data: Data, ctx: Context) -> Result:
 
 @_cin_measure(id="cin_cpp_ended_2_years_plus", table="child_protection_plans",
               title="Plans ending that lasted two years or more (CIN census)", unit=PERCENT, polarity=LOWER,
-              group="child_protection",
+              group="child_protection", national="cpp_ended_2_years_plus",
               definition=f"""Of child protection plans whose CPPendDate is {_YEAR}, the percentage that lasted 2
               years or more: CPPendDate on or after the date 2 calendar years after CPPstartDate. DfE children in
               need table D4.""")

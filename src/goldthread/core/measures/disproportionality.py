@@ -20,6 +20,7 @@ says so and shows the stage shares alone.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .breakdowns import breakdown
@@ -79,26 +80,45 @@ class Disproportionality:
                             "stages": {s: vars(c) for s, c in r.stages.items()}} for r in self.rows]}
 
 
+def stages_for(dimension: str) -> tuple[tuple[str, str, str], ...]:
+    """The stages a dimension can be given for: those whose list records it (disability: not Lists 1-3)."""
+    if dimension not in DIMENSION_IDS:
+        raise ValueError(f"disproportionality is given by {', '.join(DIMENSION_IDS)}, not {dimension!r}")
+    lists = set(DIMENSIONS[dimension].lists)
+    return tuple(s for s in STAGES if set(REGISTRY[s[2]].lists) <= lists)
+
+
 def disproportionality(data: Data, ctx: Context, dimension: str,
                        results: dict[str, Result] | None = None) -> Disproportionality:
     """The disproportionality table for one dimension (``results`` may hold the stage measures already
     computed on ``data`` at ``ctx``)."""
-    if dimension not in DIMENSION_IDS:
-        raise ValueError(f"disproportionality is given by {', '.join(DIMENSION_IDS)}, not {dimension!r}")
+    dim = DIMENSIONS.get(dimension)
+    counts: dict[str, tuple[float | None, list[tuple[str, float]]]] = {}
+    for stage, _, measure_id in stages_for(dimension):
+        result = (results or {}).get(measure_id) or REGISTRY[measure_id].compute(data, ctx)
+        split = result.dimension_breakdowns.get(dimension) or breakdown(result, dim, data, ctx)
+        counts[stage] = (result.value, [(label, float(n)) for label, n in zip(split.labels, split.numerators,
+                                                                               strict=True)])
+    return from_counts(dimension, counts, (ctx.populations or {}).get(dimension))
+
+
+def from_counts(dimension: str, counts: Mapping[str, tuple[float | None, list[tuple[str, float]]]],
+                populations: Mapping[str, int] | None = None) -> Disproportionality:
+    """The table from each stage's distinct children and their split by the dimension (as a measure's
+    breakdown or the measure store gives them): stage id -> (children at the stage, [(group, children)]), for
+    every stage of ``stages_for(dimension)``; ``populations``: group -> children in the population, if known."""
+    stages = stages_for(dimension)
     dim = DIMENSIONS[dimension]
-    # a stage whose list does not record the dimension (disability: Lists 1-3) is left out, and the note says so
-    stages = tuple(s for s in STAGES if set(REGISTRY[s[2]].lists) <= set(dim.lists))
     left_out = [label for stage, label, _ in STAGES if stage not in {s[0] for s in stages}]
-    given = {g: int(n) for g, n in ((ctx.populations or {}).get(dimension) or {}).items() if n}
+    given = {g: int(n) for g, n in (populations or {}).items() if n}
     known_total = sum(given.values())
     found: dict[str, dict[str, float]] = {}
     totals: dict[str, float | None] = {}
     order: list[str] = []
-    for stage, _, measure_id in stages:
-        result = (results or {}).get(measure_id) or REGISTRY[measure_id].compute(data, ctx)
-        totals[stage] = result.value
-        split = result.dimension_breakdowns.get(dimension) or breakdown(result, dim, data, ctx)
-        for label, children in zip(split.labels, split.numerators, strict=True):
+    for stage, _, _ in stages:
+        total, groups = counts.get(stage, (None, []))
+        totals[stage] = total
+        for label, children in groups:
             if label not in order:
                 order.append(label)
             found.setdefault(label, {})[stage] = float(children)

@@ -46,13 +46,7 @@ from .registry import measure as _declare
 
 SSDA903 = "SSDA903"  # the measures' source (belongs beside ANNEX_A in registry.py once the lead moves it)
 
-SSDA903_LIST = 903
-# Published figures these measures sit beside but cannot link yet: the national registry's check
-# (test_annex_a_links_agree_both_ways) wants each linked indicator to name its one linked measure, and these
-# indicators name none (or an Annex A one); the lead links them when that check allows it.
-WAITING_TWINS = {"ssda903_cla_long_term_stability": "cla_long_term_stability",
-                 "ssda903_care_leavers_eet_17_18": "care_leavers_eet_17_18",
-                 "ssda903_care_leavers_suitable_17_18": "care_leavers_suitable_17_18"}  # list_number of the rows behind an SSDA903 measure
+SSDA903_LIST = 903  # list_number of the rows behind an SSDA903 measure
 NEW_PLACEMENT = ("S", "P", "B")
 ADOPTION_PLACEMENTS = ("A3", "A4", "A5", "A6")  # placed for adoption (with or without consent / placement order)
 COURT_AUTHORITY = ("E1", "D1")  # placement order granted; freed for adoption
@@ -201,7 +195,7 @@ def cla_3plus_placements(data: Data, ctx: Context) -> Result:
 
 
 @measure(id="ssda903_cla_long_term_stability", title="Long-term placement stability", unit=PERCENT,
-         polarity=HIGHER, group="children_in_care",
+         polarity=HIGHER, group="children_in_care", national="cla_long_term_stability",
          definition="""Of children aged under 16 on 31 March who had been looked after continuously for at least
          2.5 years (their period of care started 30 months or more before 31 March), the percentage who had been
          living in the same placement for at least 2 years (their current placement started 24 months or more
@@ -252,7 +246,7 @@ percentage with at least one {what} starting in the year (Missing table, MISSING
 
 
 @measure(id="ssda903_missing_children", title="Children looked after who went missing", unit=PERCENT,
-         polarity=LOWER, group="children_in_care",
+         polarity=LOWER, group="children_in_care", national="cla_missing_in_year",
          definition=_MISSING_BASE.format(what="episode of being missing from their placement", code="M"))
 def missing_children(data: Data, ctx: Context) -> Result:
     return _children_with(data, ctx, "M")
@@ -267,7 +261,7 @@ def missing_episodes(data: Data, ctx: Context) -> Result:
 
 
 @measure(id="ssda903_away_children", title="Children looked after who were away without authorisation",
-         unit=PERCENT, polarity=LOWER, group="children_in_care",
+         unit=PERCENT, polarity=LOWER, group="children_in_care", national="cla_away_in_year",
          definition=_MISSING_BASE.format(what="episode of being away from their placement without authorisation",
                                          code="A"))
 def away_children(data: Data, ctx: Context) -> Result:
@@ -332,8 +326,9 @@ def _suitable(values: pd.Series) -> pd.Series:
     return values.isin(S.SUITABLE_ACCOM)
 
 
-for _key, _national_eet, _national_suitable in (("17_18", None, None),
-                                                ("19_21", "care_leavers_eet", "care_leavers_suitable")):
+for _key, _national_eet, _national_suitable in (
+        ("17_18", "care_leavers_eet_17_18", "care_leavers_suitable_17_18"),
+        ("19_21", "care_leavers_eet", "care_leavers_suitable")):
     _care_leaver_measure(_key, "in touch with the council (IN_TOUCH = YES)", "Care leavers in touch", _in_touch,
                          None, "IN_TOUCH")
     _care_leaver_measure(_key, "in education, employment or training (ACTIV F1-F5 or P1-P5: full or part time)",

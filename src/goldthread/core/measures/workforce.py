@@ -26,12 +26,6 @@ from .registry import measure as _declare
 
 WORKFORCE = "Workforce"  # the measures' source (belongs beside ANNEX_A in registry.py once the lead moves it)
 WORKFORCE_LIST = 0
-# The published figures these measures sit beside. Only csww_average_caseload is linked now: the national
-# registry's check (test_annex_a_links_agree_both_ways) wants each linked indicator to name its one linked
-# measure, and the other csww indicators name none yet; the lead links them when that check allows it.
-WAITING_TWINS = {"workforce_agency_rate": "csww_agency_rate", "workforce_vacancy_rate": "csww_vacancy_rate",
-                 "workforce_turnover_rate": "csww_turnover_rate",
-                 "workforce_sickness_absence_rate": "csww_sickness_absence_rate"}
 
 
 def measure(**kwargs):
@@ -82,7 +76,7 @@ def _fte(t: pd.DataFrame, mask) -> pd.Series:
 
 
 @measure(id="workforce_agency_rate", title="Agency social workers (monthly list)", unit=PERCENT, polarity=LOWER,
-         national=None,  # twin csww_agency_rate: see WAITING_TWINS
+         national="csww_agency_rate",
          definition="""Agency social workers' FTE in post at the end of the month as a percentage of agency plus
          permanent (directly employed) FTE in post, as DfE's workforce census defines the agency rate.""")
 def agency_rate(data: Data, ctx: Context) -> Result:
@@ -95,7 +89,7 @@ def agency_rate(data: Data, ctx: Context) -> Result:
 
 
 @measure(id="workforce_vacancy_rate", title="Social worker vacancies (monthly list)", unit=PERCENT, polarity=LOWER,
-         national=None,  # twin csww_vacancy_rate: see WAITING_TWINS
+         national="csww_vacancy_rate",
          definition="""FTE of posts without a permanent worker at the end of the month (vacant posts, and posts
          covered by an agency worker, as the census counts vacancies) as a percentage of those posts plus
          permanent FTE in post.""")
@@ -115,7 +109,7 @@ def month_ends(as_at, months: int = 12) -> list[np.datetime64]:
 
 
 @measure(id="workforce_turnover_rate", title="Social worker turnover, last 12 months (monthly list)", unit=PERCENT,
-         polarity=LOWER, national=None,  # twin csww_turnover_rate: see WAITING_TWINS
+         polarity=LOWER, national="csww_turnover_rate",
          definition="""Permanent social workers' FTE who left in the 12 months to the end of the month (leaving date
          after the same day a year earlier, up to the end of the month) as a percentage of the average permanent
          FTE in post on the last day of each of those 12 months (counted from the start and leaving dates on the
@@ -134,7 +128,7 @@ def turnover_rate(data: Data, ctx: Context) -> Result:
 
 
 @measure(id="workforce_sickness_absence_rate", title="Social worker sickness absence (monthly list)", unit=PERCENT,
-         polarity=LOWER, national=None,  # twin csww_sickness_absence_rate: see WAITING_TWINS
+         polarity=LOWER, national="csww_sickness_absence_rate",
          definition="""Working days lost to sickness absence in the month by permanent social workers in post at
          its end, as a percentage of the working days available to them (their FTE x the working days in the
          month, weekdays less England's bank holidays), as the census's absence rate is for its year.""")

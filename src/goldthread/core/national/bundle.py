@@ -20,6 +20,7 @@ from .dfe import (
     read_dfe_tables,
     read_ro3,
 )
+from .lait import LaitTable, read_lait
 from .lookups import CodeMap, read_code_map, read_statistical_neighbours
 from .ofsted import read_inspections
 
@@ -27,7 +28,7 @@ from .ofsted import read_inspections
 @dataclass(frozen=True)
 class NationalData:
     """The national tables. `dfe` is keyed by CSV name without ".csv"; its csww_headline table has its
-    joint returns attributed (see `dfe.attribute_joint_returns`)."""
+    joint returns attributed (see `dfe.attribute_joint_returns`). `lait` is LAIT's long file (dfe/lait/)."""
 
     folder: Path
     codes: CodeMap
@@ -38,6 +39,7 @@ class NationalData:
     ro3: pd.DataFrame
     deprivation: pd.DataFrame
     iod2019_upper_tier: pd.DataFrame
+    lait: LaitTable
 
     @property
     def councils(self) -> pd.DataFrame:
@@ -64,4 +66,5 @@ def load_all(folder: str | Path | None = None) -> NationalData:
         ro3=read_ro3(base, code_map=codes),
         deprivation=read_utla_deprivation(base),
         iod2019_upper_tier=read_iod2019_upper_tier(base),
+        lait=read_lait(base),
     )

@@ -11,6 +11,8 @@ EES CSVs (dfe/*.csv), one row per time period x geography x filter combination:
     Hampshire's 2024 referral figures), low (CSWW: a positive FTE that rounds to 0) and k (a positive
     percentage that rounds to 0). No blanks occur in indicator columns. Every marker becomes NaN,
     never 0, and is kept in `EesTable.markers` so a page can say "suppressed" or "not applicable".
+    `MARKERS` also holds RO3's bracketed markers and LAIT's "-" (see `lait`), so every marker goldthread
+    stores has a meaning a page can show.
   * Some files start with a UTF-8 byte-order mark; column order differs between files (la_name before
     or after new_la_code); some quote empty codes (""), others leave them bare.
   * LA rows of the CIN files give London councils the sub-region codes E13000001/E13000002 (Inner and
@@ -82,6 +84,8 @@ MARKERS: dict[str, tuple[str, str]] = {
     "[z]": ("not applicable", "RO: this data item is not collected"),
     "[n]": ("not available", "RO: no appropriate estimation for this item"),
     "[y]": ("not applicable", "RO: not relevant"),
+    "-": ("not available", "LAIT: no figure shown (LAIT prints '-' for any publisher's marker: suppressed, not "
+          "available, not applicable or low reliability)"),
 }
 _RO_NOTE = re.compile(r"\[note \d+\]")
 

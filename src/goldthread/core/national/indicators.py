@@ -3,8 +3,8 @@
 An `Indicator` carries the same metadata as an Annex A `Measure` (id, title, definition, unit,
 polarity, group) so pages and exports treat both alike, plus the dataset it is read from (`source`,
 one of `DATASETS`), the publication file it was read from (`source_file`), whether the value is
-printed in the file or computed by goldthread from printed counts (`method`), and the Annex A measure
-it corresponds to (`annex_a`). `function(table, ctx)` turns the dataset's table into tidy council rows:
+printed in the file or computed by goldthread from printed counts (`method`), and the local measures it is
+the published twin of (`links`). `function(table, ctx)` turns the dataset's table into tidy council rows:
 
     la_code (goldthread's council code: the CodeMap's canonical code), year (int, as published; the
     dataset says what it means), value (float, NaN when not available), numerator, denominator
@@ -13,6 +13,22 @@ it corresponds to (`annex_a`). `function(table, ctx)` turns the dataset's table 
 
 `published_aggregates` gives the England and regional rows the same files print, so benchmarks show
 DfE's own England figure rather than a mean of councils.
+
+Twins. A local measure names its published twin (`Measure.national`, in goldthread.core.measures); several
+measures may share one twin (an Annex A measure, its CIN census or SSDA903 counterpart, a workforce-list
+measure). The indicator declares the same links the other way, `links`: for each linked measure, in one short
+sentence, how the published figure differs from it (Annex A's six-month window against DfE's year to 31 March,
+a date in the month against 30 September, another cohort...); `twin_note(measure_id)` gives it to a page. A
+test checks that both sides agree and that every measure left unlinked has a reason. `annex_a` is the linked
+measure read from Annex A, if any (the one a page of indicator definitions names).
+
+LAIT. DfE's Local Authority Interactive Tool republishes figures no packaged EES file holds (assessments
+within 45 working days, from CIN table C2; child protection reviews; plans ending after two years; health and
+dental checks, missing and away children, unaccompanied asylum-seeking children). Those indicators read its
+long file (`lait`): value as LAIT prints it, no numerator or denominator (LAIT prints none), LAIT's "-" kept
+as the marker; title as LAIT's data dictionary's `Measure`, polarity as its `Polarity` (High, Low, or "-" for
+neither), definition from its Description and Methodology. Only measures whose dictionary `Year_Type` is
+"Financial Year" and whose years are all plain years ("2025" = the year ending 31 March 2025) are read.
 
 Method notes (checked against the files; the tests repeat the checks):
 
@@ -59,6 +75,7 @@ from ._util import unique_snake_columns
 from .bundle import NationalData
 from .deprivation import UTLA_CSV, read_utla_deprivation
 from .dfe import RO3_ODS, ChildPopulation, EesTable, read_child_population, read_ees_csv, read_ro3
+from .lait import LAIT_PARQUET, LaitTable, is_lait_file, read_lait
 from .lookups import CodeMap
 
 CONTEXT = "context"
@@ -130,6 +147,9 @@ DATASETS: dict[str, Dataset] = {d.key: d for d in (
             "year ending 31 March (2025 = 2024-25)", (3, 31), "RO3_LA_Data_2024-25_data_by_LA.ods"),
     Dataset("deprivation", "English Indices of Deprivation by children's services authority", "the IoD "
             "vintage (2025 = IoD2025, 2019 = IoD2019)", None, "utla_deprivation.csv"),
+    Dataset("lait", "DfE Local Authority Interactive Tool (LAIT): its published dataset", "for the financial-year "
+            "measures goldthread reads, the year ending 31 March (2025 = April 2024 to March 2025)", (3, 31),
+            LAIT_PARQUET),
 )}
 
 
@@ -199,10 +219,13 @@ def _sheet_is_ro3(sheet: pd.DataFrame) -> bool:
 
 def identify_dataset(path: str | Path) -> str | None:
     """The kind of dataset (a key of `DATASETS`) a file holds, judged from its content (column names and
-    filter values, or for a workbook its sheets' titles and headers), never from its name; None for a
-    file that is none of them (including Ofsted's workbooks and the lookups)."""
+    filter values, for a workbook its sheets' titles and headers, for a Parquet file its columns), never from
+    its name; None for a file that is none of them (including Ofsted's workbooks, the lookups and LAIT's data
+    dictionary)."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return "lait" if is_lait_file(path) else None
     if suffix in (".ods", ".xlsx", ".xls", ".xlsm"):
         try:
             sheets = pd.read_excel(path, sheet_name=None, header=None, nrows=15, engine="calamine")
@@ -236,8 +259,9 @@ def _table_kind(table: EesTable) -> str | None:
 
 def dataset_tables(national: NationalData) -> dict[str, Any]:
     """The bundle's tables keyed by dataset kind (recognised from their content, as `identify_dataset`):
-    EesTables for the EES CSVs, `national.ro3` for "ro3", `national.deprivation` for "deprivation"."""
-    tables: dict[str, Any] = {"ro3": national.ro3, "deprivation": national.deprivation}
+    EesTables for the EES CSVs, `national.ro3` for "ro3", `national.deprivation` for "deprivation",
+    `national.lait` (a LaitTable) for "lait"."""
+    tables: dict[str, Any] = {"ro3": national.ro3, "deprivation": national.deprivation, "lait": national.lait}
     for name, table in national.dfe.items():
         kind = _table_kind(table)
         if kind is None:
@@ -283,13 +307,31 @@ class Indicator:
     source: str
     source_file: str
     function: Callable[[Any, IndicatorContext], pd.DataFrame]  # (table, ctx) -> council rows, VALUE_COLUMNS
-    annex_a: str | None = None
+    # The local measures it is the published twin of, each with how the published figure differs from it.
+    links: tuple[tuple[str, str], ...] = ()
     method: str = PUBLISHED
     areas: Callable[[Any, IndicatorContext], pd.DataFrame] | None = None  # every geographic level
 
     @property
     def year_meaning(self) -> str:
         return DATASETS[self.source].year_meaning
+
+    @property
+    def local_measures(self) -> tuple[str, ...]:
+        """The ids of the local measures linked to it (Annex A, CIN census, SSDA903, workforce list)."""
+        return tuple(measure_id for measure_id, _ in self.links)
+
+    @property
+    def annex_a(self) -> str | None:
+        """The linked measure read from Annex A, if any."""
+        from ..measures import REGISTRY
+        from ..measures.registry import ANNEX_A
+
+        return next((m for m in self.local_measures if m in REGISTRY and REGISTRY[m].source == ANNEX_A), None)
+
+    def difference(self, measure_id: str) -> str:
+        """How this published figure differs from the linked measure; KeyError if it is not linked."""
+        return dict(self.links)[measure_id]
 
     def values(self, table: Any, ctx: IndicatorContext) -> pd.DataFrame:
         return self.function(table, ctx)
@@ -316,21 +358,26 @@ INDICATORS: dict[str, Indicator] = {}
 
 
 def indicator(*, id: str, title: str, definition: str, unit: str, polarity: str, group: str, source: str,
-              annex_a: str | None = None, method: str = PUBLISHED):
+              links: dict[str, str] | None = None, method: str = PUBLISHED):
     """Declare an indicator. The decorated function returns rows for every geographic level the file has
     (columns geographic_level, code, year, value, numerator, denominator, marker); the registered
-    `function` keeps the council rows, keyed by goldthread's council code."""
+    `function` keeps the council rows, keyed by goldthread's council code. `links`: local measure id -> how
+    this published figure differs from it (one short sentence); each of those measures names this indicator
+    as its `national` twin."""
     if unit not in UNITS or polarity not in POLARITIES or group not in INDICATOR_GROUPS:
         raise ValueError(f"indicator {id!r}: bad unit, polarity or group")
     if source not in DATASETS or method not in (PUBLISHED, COMPUTED):
         raise ValueError(f"indicator {id!r}: unknown source {source!r} or method {method!r}")
+    notes = tuple((measure_id, " ".join(note.split())) for measure_id, note in (links or {}).items())
+    if any(not note for _, note in notes):
+        raise ValueError(f"indicator {id!r}: every link says how the published figure differs")
 
     def register(areas: Callable[[Any, IndicatorContext], pd.DataFrame]):
         if id in INDICATORS:
             raise ValueError(f"indicator {id!r} is declared twice")
         INDICATORS[id] = Indicator(
             id, title, " ".join(definition.split()), unit, polarity, group, source,
-            DATASETS[source].packaged_file, functools.partial(_council_rows, areas, source), annex_a, method, areas)
+            DATASETS[source].packaged_file, functools.partial(_council_rows, areas, source), notes, method, areas)
         return areas
 
     return register
@@ -467,6 +514,47 @@ def _part_of_total(table: EesTable, by: str, part: str, total: str, count: str, 
     return _areas(merged, merged[percent], merged[count], merged["total"], merged["marker"])
 
 
+def _lait(table: LaitTable, measure: str) -> pd.DataFrame:
+    """One LAIT measure as printed: every area and year, no numerator or denominator (LAIT prints none), LAIT's
+    "-" as the marker. Refuses a measure whose years are not all plain reporting years."""
+    rows = table.measure(measure)
+    odd = rows["year"].isna()
+    if odd.any():
+        raise ValueError(f"LAIT {measure}: years {sorted(set(rows.loc[odd, 'years']))[:5]} are not plain years")
+    frame = pd.DataFrame({
+        "geographic_level": rows["geographic_level"].astype(object),
+        "code": rows["code"].astype(object),
+        "year": rows["year"].astype(int),
+        "value": rows["value"].astype(float),
+        "numerator": np.nan,
+        "denominator": np.nan,
+        "marker": _markers(rows["marker"]),
+    })
+    frame["marker"] = frame["marker"].where(frame["value"].isna(), None)
+    return frame.reset_index(drop=True)[_AREA_COLUMNS]
+
+
+_LAIT_NOTE = """LAIT prints the figure only (no numerator or denominator), and "-" where no figure was published
+(suppressed, not available, or before the council existed). Year: the year ending 31 March (LAIT's
+financial-year label: 2025 = April 2024 to March 2025)."""
+
+
+# --------------------------------------------------------------------------- how twins differ
+
+_SIX_MONTHS = "counts the six months before the extract date"
+_SAME_CENSUS_YEAR = "The same census year and definition as DfE's table, from the council's own CIN census return."
+_SAME_903_YEAR = "The same year to 31 March and definition, from the council's own SSDA903 return."
+_CSWW_MONTH = "DfE's census describes 30 September; the council's list the end of the month."
+
+
+def _care_leavers_note(turned: str, band: str, accommodation: bool = False) -> str:
+    note = (f"DfE counts care leavers who turned {turned} in the year to 31 March, recorded around their birthday; "
+            f"Annex A those aged {band} at the extract date")
+    if accommodation:
+        note += ", leaving out those recorded as Exclude (DfE counts those with no information)"
+    return note + "."
+
+
 # --------------------------------------------------------------------------- front door and assessment
 
 _POPULATION_NOTE = """Denominator: the ONS mid-year estimate of children aged 0 to 17 for 30 June of the previous
@@ -475,7 +563,9 @@ none for exactly that mid-year. Computed by goldthread: the current file prints 
 
 
 @indicator(id="cin_referrals_rate", title="Referrals per 10,000 children", unit=RATE, polarity=NEITHER,
-           group="front_door", source="cin_c1", annex_a="referrals_per_10k", method=COMPUTED,
+           group="front_door", source="cin_c1", method=COMPUTED, links={
+               "referrals_per_10k": f"DfE counts the year to 31 March; Annex A {_SIX_MONTHS}, doubled.",
+               "cin_referrals_per_10k": _SAME_CENSUS_YEAR},
            definition=f"""Referrals to children's social care received in the year to 31 March (DfE children in
            need table C1, referral_count), per 10,000 children. {_POPULATION_NOTE} Year: the year ending 31
            March.""")
@@ -484,7 +574,11 @@ def cin_referrals_rate(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame:
 
 
 @indicator(id="cin_rereferral_rate", title="Re-referrals within 12 months", unit=PERCENT, polarity=LOWER,
-           group="front_door", source="cin_c1", annex_a="re_referrals_12m",
+           group="front_door", source="cin_c1", links={
+               "re_referrals_12m": f"""DfE counts referrals in the year to 31 March; Annex A {_SIX_MONTHS}, with
+               an earlier referral read from "Number of Referrals in Last 12 Months".""",
+               "cin_re_referrals_12m": """The same year; DfE links earlier years' returns, so it may find a few
+               earlier referrals this return does not hold."""},
            definition="""Referrals in the year to 31 March that came within 12 months of a previous referral of
            the same child, as a percentage of all referrals in the year: DfE children in need table C1's
            rereferral_percent as printed (one decimal place); numerator rereferral_count, denominator
@@ -494,7 +588,9 @@ def cin_rereferral_rate(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame:
 
 
 @indicator(id="cin_referrals_nfa", title="Referrals with no further action", unit=PERCENT, polarity=NEITHER,
-           group="front_door", source="cin_c1", annex_a="referrals_nfa",
+           group="front_door", source="cin_c1", links={
+               "referrals_nfa": f"DfE counts referrals in the year to 31 March; Annex A {_SIX_MONTHS}.",
+               "cin_referrals_nfa": _SAME_CENSUS_YEAR},
            definition="""Referrals in the year to 31 March that resulted in no further action, as a percentage of
            all referrals in the year: DfE children in need table C1's no_further_action_percent as printed;
            numerator no_further_action_count, denominator referral_count. Year: the year ending 31 March.""")
@@ -523,11 +619,26 @@ def assessment_factor_mental_health_parent(table: EesTable, ctx: IndicatorContex
     return _ratio(table, ["mental_health_parent"], ["episodes_with_assessment_factor"])
 
 
+@indicator(id="cin_assessments_within_45wd", title="Continuous assessments completed within 45 working days",
+           unit=PERCENT, polarity=HIGHER, group="assessment", source="lait", links={
+               "assessments_within_45wd": f"DfE counts assessments completed in the year to 31 March; Annex A {_SIX_MONTHS}.",
+               "cin_assessments_within_45wd": _SAME_CENSUS_YEAR},
+           definition=f"""Continuous assessments completed in the year to 31 March (an end date recorded in the
+           collection year) that were completed within 45 working days, as a percentage of all assessments
+           completed: DfE's children in need statistics (table C2), as LAIT republishes them (measure
+           Continue_Assess_Comp, one decimal place). Working Together asks for an assessment within 45 working
+           days of the referral; DfE measures from the assessment's start to its authorisation. {_LAIT_NOTE}""")
+def cin_assessments_within_45wd(table: LaitTable, ctx: IndicatorContext) -> pd.DataFrame:
+    return _lait(table, "Continue_Assess_Comp")
+
+
 # --------------------------------------------------------------------------- child protection
 
 
 @indicator(id="s47_rate", title="Section 47 enquiries per 10,000 children", unit=RATE, polarity=NEITHER,
-           group="child_protection", source="cin_c4", method=COMPUTED,
+           group="child_protection", source="cin_c4", method=COMPUTED, links={
+               "s47_per_10k": f"DfE counts enquiries started in the year to 31 March; Annex A {_SIX_MONTHS}, doubled.",
+               "cin_section47s_per_10k": _SAME_CENSUS_YEAR},
            definition=f"""Section 47 enquiries started in the year to 31 March (DfE children in need table C4,
            Section47: enquiries, not children), per 10,000 children. {_POPULATION_NOTE} Year: the year
            ending 31 March.""")
@@ -536,7 +647,9 @@ def s47_rate(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame:
 
 
 @indicator(id="icpc_rate", title="Initial child protection conferences per 10,000 children", unit=RATE,
-           polarity=NEITHER, group="child_protection", source="cin_c4", method=COMPUTED,
+           polarity=NEITHER, group="child_protection", source="cin_c4", method=COMPUTED, links={
+               "icpcs_per_10k": f"DfE counts conferences in the year to 31 March; Annex A {_SIX_MONTHS}, doubled.",
+               "cin_icpcs_per_10k": _SAME_CENSUS_YEAR},
            definition=f"""Initial child protection conferences held in the year to 31 March (DfE children in need
            table C4, ICPC: conferences, not children), per 10,000 children. {_POPULATION_NOTE} Year: the year
            ending 31 March.""")
@@ -548,7 +661,10 @@ _BANDS = ["duration_0_10_days", "duration_11_15_days", "duration_16_20_days", "d
 
 
 @indicator(id="cin_icpc_within_15wd", title="Initial conferences within 15 working days", unit=PERCENT,
-           polarity=HIGHER, group="child_protection", source="cin_c4", annex_a="icpc_within_15wd", method=COMPUTED,
+           polarity=HIGHER, group="child_protection", source="cin_c4", method=COMPUTED, links={
+               "icpc_within_15wd": f"""DfE counts conferences in the year to 31 March and leaves out those dated
+               before their enquiry started; Annex A {_SIX_MONTHS} and treats those as late.""",
+               "cin_icpc_within_15wd": _SAME_CENSUS_YEAR},
            definition="""Initial child protection conferences held in the year to 31 March within 15 working
            days of the start of the section 47 enquiry, as a percentage of conferences with a recorded
            duration: DfE children in need table C4, whose duration bands are in working days (DfE's variable
@@ -570,7 +686,11 @@ def cin_icpc_within_15wd(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame
 
 
 @indicator(id="cin_at_31_march_rate", title="Children in need at 31 March per 10,000 children", unit=RATE,
-           polarity=NEITHER, group="child_protection", source="cin_b1", annex_a="cin_open", method=COMPUTED,
+           polarity=NEITHER, group="child_protection", source="cin_b1", method=COMPUTED, links={
+               "cin_per_10k": """DfE counts open episodes on 31 March (which it reports as children); Annex A
+               counts children open at the extract date.""",
+               "cin_children_in_need_per_10k": """The same date; DfE counts open episodes, this measure distinct
+               children."""},
            definition=f"""Children in need on 31 March: episodes of need open on 31 March (DfE children in need
            table B1, At31_episodes, which DfE reports as the number of children in need at 31 March), per
            10,000 children. {_POPULATION_NOTE} Year: 31 March of the year.""")
@@ -578,8 +698,30 @@ def cin_at_31_march_rate(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame
     return _per_10k(table, "at31_episodes", ctx)
 
 
+@indicator(id="cin_episodes_started_rate", title="Children in need episodes starting per 10,000 children",
+           unit=RATE, polarity=NEITHER, group="child_protection", source="cin_b1", method=COMPUTED, links={
+               "cin_started_per_10k": f"DfE counts episodes starting in the year to 31 March; Annex A {_SIX_MONTHS}, doubled."},
+           definition=f"""Episodes of need that started in the year to 31 March (DfE children in need table B1,
+           Started_episodes: episodes, not children), per 10,000 children. {_POPULATION_NOTE} Year: the year
+           ending 31 March.""")
+def cin_episodes_started_rate(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame:
+    return _per_10k(table, "started_episodes", ctx)
+
+
+@indicator(id="cin_episodes_ended_rate", title="Children in need episodes ending per 10,000 children",
+           unit=RATE, polarity=NEITHER, group="child_protection", source="cin_b1", method=COMPUTED, links={
+               "cin_closed_per_10k": f"DfE counts episodes ending in the year to 31 March; Annex A {_SIX_MONTHS}, doubled."},
+           definition=f"""Episodes of need that ended in the year to 31 March (DfE children in need table B1,
+           Ended_episodes: episodes, not children), per 10,000 children. {_POPULATION_NOTE} Year: the year
+           ending 31 March.""")
+def cin_episodes_ended_rate(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame:
+    return _per_10k(table, "ended_episodes", ctx)
+
+
 @indicator(id="cpp_at_31_march_rate", title="Child protection plans at 31 March per 10,000 children", unit=RATE,
-           polarity=NEITHER, group="child_protection", source="cp_d5", annex_a="cpp_per_10k", method=COMPUTED,
+           polarity=NEITHER, group="child_protection", source="cp_d5", method=COMPUTED, links={
+               "cpp_per_10k": "DfE counts children on a plan on 31 March; Annex A at the extract date.",
+               "cin_cpp_per_10k": _SAME_CENSUS_YEAR},
            definition=f"""Children who were the subject of a child protection plan on 31 March (DfE children in
            need table D5's total, CPP_At31; table B1 has no plan count), per 10,000 children.
            {_POPULATION_NOTE} Year: 31 March of the year.""")
@@ -587,8 +729,21 @@ def cpp_at_31_march_rate(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame
     return _per_10k(table, "cpp_at31", ctx)
 
 
+@indicator(id="cpp_starting_rate", title="Child protection plans starting per 10,000 children", unit=RATE,
+           polarity=NEITHER, group="child_protection", source="cp_d3", method=COMPUTED, links={
+               "cpp_started_per_10k": f"DfE counts plans starting in the year to 31 March; Annex A {_SIX_MONTHS}, doubled."},
+           definition=f"""Child protection plans that started in the year to 31 March (DfE children in need table
+           D3, CPP_start: plans, not children), per 10,000 children. {_POPULATION_NOTE} DfE's own rate (LAIT's
+           CPP_Abuse_Rate, 50.8 for England in 2025) is the same figure to one decimal place. Year: the year
+           ending 31 March.""")
+def cpp_starting_rate(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame:
+    return _per_10k(table, "cpp_start", ctx)
+
+
 @indicator(id="cpp_second_or_subsequent", title="Plans that are a second or subsequent plan", unit=PERCENT,
-           polarity=LOWER, group="child_protection", source="cp_d3", annex_a="cpp_second_or_subsequent",
+           polarity=LOWER, group="child_protection", source="cp_d3", links={
+               "cpp_second_or_subsequent": f"DfE counts plans starting in the year to 31 March; Annex A {_SIX_MONTHS}.",
+               "cin_cpp_second_or_subsequent": _SAME_CENSUS_YEAR},
            definition="""Child protection plans that started in the year to 31 March for a child who had
            previously been the subject of a plan (at any time), as a percentage of all plans starting in the
            year: DfE children in need table D3's CPP_subsequent_percent as printed; numerator CPP_subsequent,
@@ -598,13 +753,56 @@ def cpp_second_or_subsequent(table: EesTable, ctx: IndicatorContext) -> pd.DataF
 
 
 @indicator(id="cpp_2_years_plus", title="Plans open two years or more", unit=PERCENT, polarity=LOWER,
-           group="child_protection", source="cp_d5", annex_a="cpp_open_2_years_plus",
+           group="child_protection", source="cp_d5", links={
+               "cpp_open_2_years_plus": "DfE counts plans open on 31 March; Annex A at the extract date.",
+               "cin_cpp_open_2_years_plus": _SAME_CENSUS_YEAR},
            definition="""Child protection plans open on 31 March that had lasted 2 years or more, as a percentage
            of all plans open on 31 March: DfE children in need table D5's 2_years_or_more_percent as printed;
            numerator 2_years_or_more, denominator CPP_At31. Not DfE's other measure, the share of plans ended
            in the year that lasted 2+ years (table D4, not packaged). Year: 31 March of the year.""")
 def cpp_2_years_plus(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame:
     return _published(table, "2_years_or_more_percent", "2_years_or_more", "cpp_at31")
+
+
+@indicator(id="cpp_ended_2_years_plus", title="Child Protection Plans lasting 2 years or more which cease during the year",
+           unit=PERCENT, polarity=LOWER, group="child_protection", source="lait", links={
+               "cpp_ended_2_years_plus": f"""DfE counts plans ending in the year to 31 March that lasted more than
+               729 days; Annex A {_SIX_MONTHS} and counts 24 whole calendar months.""",
+               "cin_cpp_ended_2_years_plus": """The same census year; DfE counts more than 729 days (the day the
+               plan ended included), this measure 2 calendar years."""},
+           definition=f"""Child protection plans that ended in the year to 31 March after lasting two years or more
+           (more than 729 calendar days, counting the day the plan ended), as a percentage of plans ending in the
+           year (a child whose plans ended twice counts twice): DfE's children in need statistics (plans ending by
+           duration), as LAIT republishes them (measure CPPlans2yrs, one decimal place). Lower is better, as LAIT
+           says, though some children need a plan for longer than two years. Not the share of plans open on 31
+           March (cpp_2_years_plus). {_LAIT_NOTE}""")
+def cpp_ended_2_years_plus(table: LaitTable, ctx: IndicatorContext) -> pd.DataFrame:
+    return _lait(table, "CPPlans2yrs")
+
+
+@indicator(id="cpp_ending_rate", title="Ceased to be subject to Child Protection Plan", unit=RATE, polarity=NEITHER,
+           group="child_protection", source="lait", links={
+               "cpp_ended_per_10k": f"""DfE counts children ceasing to be the subject of a plan in the year to 31
+               March; Annex A plans ending, and {_SIX_MONTHS}, doubled."""},
+           definition=f"""Children who ceased to be the subject of a child protection plan during the year to 31
+           March, per 10,000 children: DfE's children in need statistics, as LAIT republishes them (measure
+           DeRegCPR, one decimal place). {_LAIT_NOTE}""")
+def cpp_ending_rate(table: LaitTable, ctx: IndicatorContext) -> pd.DataFrame:
+    return _lait(table, "DeRegCPR")
+
+
+@indicator(id="cpp_reviewed_on_time", title="Review of Child Protection Cases", unit=PERCENT, polarity=HIGHER,
+           group="child_protection", source="lait", links={
+               "cpp_reviews_in_timescale": """DfE counts children on a plan for 3 months or more on 31 March whose
+               reviews were all held on time; Annex A plans open at the extract date and not overdue for their
+               next review."""},
+           definition=f"""Children who were the subject of a child protection plan on 31 March and had been for at
+           least three months, the percentage whose plan had been reviewed within the required timescales
+           (Working Together: the first review within three months of the initial conference, then at intervals
+           of no more than six months): DfE's children in need statistics (table D6), as LAIT republishes them
+           (measure RevCP, one decimal place). {_LAIT_NOTE}""")
+def cpp_reviewed_on_time(table: LaitTable, ctx: IndicatorContext) -> pd.DataFrame:
+    return _lait(table, "RevCP")
 
 
 # --------------------------------------------------------------------------- children in care
@@ -615,7 +813,9 @@ LONG_TERM_GROUP = "Children looked after continuously for at least 2.5 years on 
 
 
 @indicator(id="cla_rate", title="Children in care per 10,000 children", unit=RATE, polarity=NEITHER,
-           group="children_in_care", source="cla_rate", annex_a="cla_per_10k",
+           group="children_in_care", source="cla_rate", links={
+               "cla_per_10k": "DfE counts children looked after on 31 March; Annex A at the extract date.",
+               "ssda903_cla_rate": _SAME_903_YEAR},
            definition="""Children looked after on 31 March per 10,000 children aged 0 to 17: DfE's children looked
            after rate_per_10000 as printed (whole numbers); numerator children_count, denominator the ONS
            mid-year estimate the file prints (30 June of the previous calendar year). Year: 31 March of the
@@ -629,7 +829,8 @@ CLA_CEASING = "Children ceasing to be looked after each year"
 
 
 @indicator(id="cla_starting_rate", title="Children starting to be looked after per 10,000 children", unit=RATE,
-           polarity=NEITHER, group="children_in_care", source="cla_rate", annex_a="ssda903_cla_started_rate",
+           polarity=NEITHER, group="children_in_care", source="cla_rate", links={
+               "ssda903_cla_started_rate": _SAME_903_YEAR},
            definition="""Children who started to be looked after during the year to 31 March per 10,000 children
            aged 0 to 17: DfE's children looked after file, "Children starting to be looked after each year",
            rate_per_10000 as printed (whole numbers); numerator children_count, denominator the ONS mid-year
@@ -639,7 +840,8 @@ def cla_starting_rate(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame:
 
 
 @indicator(id="cla_ceasing_rate", title="Children ceasing to be looked after per 10,000 children", unit=RATE,
-           polarity=NEITHER, group="children_in_care", source="cla_rate", annex_a="ssda903_cla_ceased_rate",
+           polarity=NEITHER, group="children_in_care", source="cla_rate", links={
+               "ssda903_cla_ceased_rate": _SAME_903_YEAR},
            definition="""Children who ceased to be looked after during the year to 31 March per 10,000 children
            aged 0 to 17: DfE's children looked after file, "Children ceasing to be looked after each year",
            rate_per_10000 as printed (whole numbers); numerator children_count, denominator the ONS mid-year
@@ -649,7 +851,10 @@ def cla_ceasing_rate(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame:
 
 
 @indicator(id="cla_3plus_placements", title="Children in care with three or more placements", unit=PERCENT,
-           polarity=LOWER, group="children_in_care", source="cla_placement_stability", annex_a="cla_3plus_placements",
+           polarity=LOWER, group="children_in_care", source="cla_placement_stability", links={
+               "cla_3plus_placements": """DfE counts placements in the year to 31 March of children looked after
+               then; Annex A takes "Number of Placements in the Last 12 months" at the extract date.""",
+               "ssda903_cla_3plus_placements": _SAME_903_YEAR},
            definition="""Children looked after on 31 March who had 3 or more placements during the year to 31
            March, as a percentage of all children looked after on 31 March: DfE's placement stability file,
            group "CLA on 31 March", as printed (whole numbers); numerator the children with 3 or more
@@ -660,7 +865,11 @@ def cla_3plus_placements(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame
 
 
 @indicator(id="cla_long_term_stability", title="Long-term placement stability", unit=PERCENT, polarity=HIGHER,
-           group="children_in_care", source="cla_placement_stability",
+           group="children_in_care", source="cla_placement_stability", links={
+               "cla_long_term_stability": """DfE's date is 31 March and it counts a child placed for adoption with
+               their foster carers as stable; Annex A's is the extract date, from the current period of care.""",
+               "ssda903_cla_long_term_stability": """The same date; DfE also counts a child placed for adoption with
+               their foster carers as stable, this measure only the current placement's start."""},
            definition="""Children aged under 16 on 31 March who had been looked after continuously for at least
            2.5 years, the percentage who had been living with the same carer for at least 2 years: DfE's
            placement stability file as printed (whole numbers); numerator the children living with the same
@@ -694,6 +903,97 @@ def cla_new_placements_outside_over_20_miles(table: EesTable, ctx: IndicatorCont
                           characteristic="Location of new placements during the year")
 
 
+_CLA_12_MONTHS = """children looked after on 31 March who had been looked after continuously for at least 12
+months"""
+
+
+@indicator(id="cla_health_checks", title="Percentage of CLA having Health Checks", unit=PERCENT, polarity=HIGHER,
+           group="children_in_care", source="lait", links={
+               "cla_health_assessment_in_date": """DfE counts children looked after for 12 months or more on 31
+               March, assessed during the year; Annex A children looked after for 20 working days or more at the
+               extract date, assessed in the last 12 months (6 if under 5)."""},
+           definition=f"""Of {_CLA_12_MONTHS}, the percentage whose annual health assessment was done (under 5s: both
+           six-monthly assessments; a child who declined counts as not assessed): DfE's children looked after
+           statistics (outcomes for children looked after), as LAIT republishes them (measure LACHealth%, whole
+           numbers). {_LAIT_NOTE}""")
+def cla_health_checks(table: LaitTable, ctx: IndicatorContext) -> pd.DataFrame:
+    return _lait(table, "LACHealth%")
+
+
+@indicator(id="cla_dental_checks", title="Percentage of CLA having Dental Checks", unit=PERCENT, polarity=HIGHER,
+           group="children_in_care", source="lait", links={
+               "cla_dental_check_in_date": """DfE's cohort is on 31 March and counts checks during the year; Annex
+               A's is at the extract date and counts checks in the last 12 months."""},
+           definition=f"""Of {_CLA_12_MONTHS}, the percentage who had their teeth checked by a dentist during the year
+           (even very young children; a child who declined counts as not checked): DfE's children looked after
+           statistics (outcomes for children looked after), as LAIT republishes them (measure LACDental%, whole
+           numbers). {_LAIT_NOTE}""")
+def cla_dental_checks(table: LaitTable, ctx: IndicatorContext) -> pd.DataFrame:
+    return _lait(table, "LACDental%")
+
+
+_MISSING_NOTE = """DfE notes that a growing number of councils record every incident as missing rather than away
+without authorisation, so since 2017 missing is overstated and away understated. LAIT gives no better direction."""
+
+
+@indicator(id="cla_missing_in_year", title="% Children looked after who were missing", unit=PERCENT,
+           polarity=NEITHER, group="children_in_care", source="lait", links={
+               "cla_missing": """DfE counts children looked after at any time in the year to 31 March, missing in
+               that year; Annex A children looked after at the extract date, missing in the last 12 months.""",
+               "ssda903_missing_children": """The same year and children; DfE also counts an incident that began
+               before 1 April and continued into the year, this measure only one starting in it."""},
+           definition=f"""Children looked after during the year to 31 March who had at least one missing incident in
+           the year (one continuing from 1 April included), as a percentage of children looked after during the
+           year: DfE's children looked after statistics, as LAIT republishes them (measure Children_missing, whole
+           numbers). Missing: not at their placement or where they are expected to be, and their whereabouts not
+           known. {_MISSING_NOTE} {_LAIT_NOTE}""")
+def cla_missing_in_year(table: LaitTable, ctx: IndicatorContext) -> pd.DataFrame:
+    return _lait(table, "Children_missing")
+
+
+@indicator(id="cla_away_in_year",
+           title="% Children looked after who were away from placement without authorisation", unit=PERCENT,
+           polarity=NEITHER, group="children_in_care", source="lait", links={
+               "cla_absent": """DfE counts children looked after at any time in the year to 31 March, away in that
+               year; Annex A children looked after at the extract date, "absent" (away without authorisation) in
+               the last 12 months.""",
+               "ssda903_away_children": """The same year and children; DfE also counts an incident that began
+               before 1 April and continued into the year, this measure only one starting in it."""},
+           definition=f"""Children looked after during the year to 31 March who were away from their placement
+           without authorisation at least once in the year (one continuing from 1 April included), as a percentage
+           of children looked after during the year: DfE's children looked after statistics, as LAIT republishes
+           them (measure Children_Away, whole numbers). Away: their whereabouts known but not at their placement
+           or where they are expected to be, and the carer concerned or the council or police told. {_MISSING_NOTE}
+           {_LAIT_NOTE}""")
+def cla_away_in_year(table: LaitTable, ctx: IndicatorContext) -> pd.DataFrame:
+    return _lait(table, "Children_Away")
+
+
+@indicator(id="cla_uasc_share", title="% Children looked after who are unaccompanied Asylum Seeking Children",
+           unit=PERCENT, polarity=NEITHER, group="children_in_care", source="lait", links={
+               "cla_uasc": """DfE counts children looked after on 31 March; Annex A children looked after at the
+               extract date recorded as UASC within the last 12 months."""},
+           definition=f"""Children looked after on 31 March who are unaccompanied asylum-seeking children (children
+           who have applied for asylum in their own right and are separated from both parents and any other
+           responsible adult), as a percentage of all children looked after then, short-break placements left
+           out: DfE's children looked after statistics, as LAIT republishes them (measure
+           Unacc_Asylmn_Seek_Childn%, whole numbers). {_LAIT_NOTE}""")
+def cla_uasc_share(table: LaitTable, ctx: IndicatorContext) -> pd.DataFrame:
+    return _lait(table, "Unacc_Asylmn_Seek_Childn%")
+
+
+@indicator(id="cla_starting_uasc_share",
+           title="% CLA starting to be looked after during the year who are unaccompanied Asylum Seeking Children",
+           unit=PERCENT, polarity=NEITHER, group="children_in_care", source="lait", links={
+               "cla_started_uasc": f"DfE counts children starting in the year to 31 March; Annex A {_SIX_MONTHS}."},
+           definition=f"""Children who started to be looked after during the year to 31 March who are unaccompanied
+           asylum-seeking children, as a percentage of all children starting to be looked after in the year,
+           short-break placements left out: DfE's children looked after statistics, as LAIT republishes them
+           (measure UASC_%_Starting, whole numbers). {_LAIT_NOTE}""")
+def cla_starting_uasc_share(table: LaitTable, ctx: IndicatorContext) -> pd.DataFrame:
+    return _lait(table, "UASC_%_Starting")
+
+
 # --------------------------------------------------------------------------- care leavers
 
 _CARE_LEAVERS = """care leavers who turned {ages} in the year to 31 March (their circumstances are recorded around
@@ -708,7 +1008,11 @@ def _care_leaver_indicator(ages: str, headline: bool, what: str) -> str:
 
 
 @indicator(id="care_leavers_eet", title="Care leavers aged 19 to 21 in education, employment or training",
-           unit=PERCENT, polarity=HIGHER, group="care_leavers", source="care_leavers_activity", annex_a="care_leavers_eet",
+           unit=PERCENT, polarity=HIGHER, group="care_leavers", source="care_leavers_activity", links={
+               "care_leavers_eet": """DfE counts 19 to 21 year olds, recorded around their birthday in the year to
+               31 March; Annex A every care leaver on List 9, of any age, at the extract date.""",
+               "care_leavers_eet_19_21": _care_leavers_note("19, 20 or 21", "19 to 21"),
+               "ssda903_care_leavers_eet_19_21": _SAME_903_YEAR},
            definition=_care_leaver_indicator("19 to 21 years", True, """The percentage in education, employment or
            training (DfE's care leavers activity file, "Total in education, employment or training", as printed
            in whole numbers; denominator the "Total" row, which includes those whose activity is not known) of"""))
@@ -718,7 +1022,9 @@ def care_leavers_eet(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame:
 
 
 @indicator(id="care_leavers_eet_17_18", title="Care leavers aged 17 to 18 in education, employment or training",
-           unit=PERCENT, polarity=HIGHER, group="care_leavers", source="care_leavers_activity",
+           unit=PERCENT, polarity=HIGHER, group="care_leavers", source="care_leavers_activity", links={
+               "care_leavers_eet_17_18": _care_leavers_note("17 or 18", "17 or 18"),
+               "ssda903_care_leavers_eet_17_18": _SAME_903_YEAR},
            definition=_care_leaver_indicator("17 to 18 years", False, """The percentage in education, employment or
            training (DfE's care leavers activity file, "Total in education, employment or training", as printed
            in whole numbers; denominator the "Total" row) of"""))
@@ -729,7 +1035,12 @@ def care_leavers_eet_17_18(table: EesTable, ctx: IndicatorContext) -> pd.DataFra
 
 @indicator(id="care_leavers_suitable", title="Care leavers aged 19 to 21 in suitable accommodation", unit=PERCENT,
            polarity=HIGHER, group="care_leavers", source="care_leavers_accommodation",
-           annex_a="care_leavers_suitable_accommodation",
+           links={
+               "care_leavers_suitable_accommodation": """DfE counts 19 to 21 year olds, recorded around their
+               birthday in the year to 31 March, those with no information included; Annex A every care leaver on
+               List 9, of any age, at the extract date, leaving out those recorded as Exclude.""",
+               "care_leavers_suitable_accommodation_19_21": _care_leavers_note("19, 20 or 21", "19 to 21", True),
+               "ssda903_care_leavers_suitable_19_21": _SAME_903_YEAR},
            definition=_care_leaver_indicator("19 to 21 years", True, """The percentage in accommodation considered
            suitable (DfE's care leavers accommodation file, as printed in whole numbers; denominator the
            "Suitability total" row, which includes those with no information) of"""))
@@ -739,7 +1050,9 @@ def care_leavers_suitable(table: EesTable, ctx: IndicatorContext) -> pd.DataFram
 
 
 @indicator(id="care_leavers_suitable_17_18", title="Care leavers aged 17 to 18 in suitable accommodation",
-           unit=PERCENT, polarity=HIGHER, group="care_leavers", source="care_leavers_accommodation",
+           unit=PERCENT, polarity=HIGHER, group="care_leavers", source="care_leavers_accommodation", links={
+               "care_leavers_suitable_accommodation_17_18": _care_leavers_note("17 or 18", "17 or 18", True),
+               "ssda903_care_leavers_suitable_17_18": _SAME_903_YEAR},
            definition=_care_leaver_indicator("17 to 18 years", False, """The percentage in accommodation considered
            suitable (DfE's care leavers accommodation file, as printed in whole numbers; denominator the
            "Suitability total" row) of"""))
@@ -756,7 +1069,9 @@ _CSWW_YEAR = "Year: 30 September of the year (the census date)."
 
 
 @indicator(id="csww_turnover_rate", title="Social worker turnover", unit=PERCENT, polarity=LOWER, group="workforce",
-           source="csww",
+           source="csww", links={"workforce_turnover_rate": """DfE counts leavers in the year to 30 September over
+               FTE in post on that day; the council's list the 12 months to the end of the month over their average
+               FTE in post."""},
            definition=f"""FTE social workers who left the council in the year to 30 September, as a percentage of
            FTE social workers in post on 30 September: {_CSWW} Numerator leavers_fte, denominator inpost_fte.
            {_CSWW_YEAR}""")
@@ -765,7 +1080,7 @@ def csww_turnover_rate(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame:
 
 
 @indicator(id="csww_agency_rate", title="Agency social workers", unit=PERCENT, polarity=LOWER, group="workforce",
-           source="csww",
+           source="csww", links={"workforce_agency_rate": _CSWW_MONTH},
            definition=f"""FTE agency social workers on 30 September as a percentage of agency plus directly
            employed FTE social workers: {_CSWW} Numerator agency_fte, denominator agency_fte + inpost_fte (NaN
            when either is marked). {_CSWW_YEAR}""")
@@ -774,7 +1089,7 @@ def csww_agency_rate(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame:
 
 
 @indicator(id="csww_vacancy_rate", title="Social worker vacancies", unit=PERCENT, polarity=LOWER, group="workforce",
-           source="csww",
+           source="csww", links={"workforce_vacancy_rate": _CSWW_MONTH},
            definition=f"""FTE social worker vacancies on 30 September as a percentage of vacancies plus FTE social
            workers in post: {_CSWW} Numerator vacancy_fte, denominator vacancy_fte + inpost_fte. {_CSWW_YEAR}""")
 def csww_vacancy_rate(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame:
@@ -782,7 +1097,10 @@ def csww_vacancy_rate(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame:
 
 
 @indicator(id="csww_average_caseload", title="Average caseload", unit=NUMBER, polarity=LOWER, group="workforce",
-           source="csww", annex_a="caseload_median",
+           source="csww", links={
+               "caseload_median": """DfE's is a mean of cases per FTE case-holding social worker on 30 September;
+               Annex A's a median of children per allocated worker at the extract date.""",
+               "workforce_average_caseload": _CSWW_MONTH},
            definition=f"""Cases held on 30 September per FTE case-holding social worker (a mean, not a median):
            {_CSWW} Numerator cases, denominator case_holders_fte. {_CSWW_YEAR}""")
 def csww_average_caseload(table: EesTable, ctx: IndicatorContext) -> pd.DataFrame:
@@ -790,7 +1108,9 @@ def csww_average_caseload(table: EesTable, ctx: IndicatorContext) -> pd.DataFram
 
 
 @indicator(id="csww_sickness_absence_rate", title="Social worker sickness absence", unit=PERCENT, polarity=LOWER,
-           group="workforce", source="csww",
+           group="workforce", source="csww", links={
+               "workforce_sickness_absence_rate": """DfE counts days lost in the year to 30 September; the council's
+               list the month."""},
            definition=f"""Working days lost to sickness absence in the year to 30 September as a percentage of the
            working days available to FTE social workers in post: {_CSWW} Numerator working_days_lost_fte;
            no denominator (the file does not print the working days available). {_CSWW_YEAR}""")
@@ -972,6 +1292,8 @@ def read_dataset(path: str | Path, code_map: CodeMap) -> tuple[str, Any]:
     if kind == "deprivation":
         with _as_packaged(path, UTLA_CSV) as folder:
             return kind, read_utla_deprivation(folder)
+    if kind == "lait":
+        return kind, read_lait(path)
     return kind, read_ees_csv(path)
 
 
@@ -992,12 +1314,23 @@ def indicator_values_from_file(path: str | Path, code_map: CodeMap,
 
 def metadata() -> pd.DataFrame:
     """One row per indicator: id, title, definition, unit, polarity, group, source, source_file, method,
-    annex_a, year_meaning."""
+    annex_a, local_measures (the linked measures' ids, comma-separated), year_meaning."""
     return pd.DataFrame([{
         "id": i.id, "title": i.title, "definition": i.definition, "unit": i.unit, "polarity": i.polarity,
         "group": i.group, "source": i.source, "source_file": i.source_file, "method": i.method,
-        "annex_a": i.annex_a, "year_meaning": i.year_meaning,
+        "annex_a": i.annex_a, "local_measures": ", ".join(i.local_measures), "year_meaning": i.year_meaning,
     } for i in INDICATORS.values()])
+
+
+def twin_note(measure_id: str) -> str | None:
+    """How the published twin of a local measure differs from it (one short sentence), None when the measure
+    has no twin. The note sits with the twin's declaration, beside the others of the same figure."""
+    from ..measures import REGISTRY
+
+    measure = REGISTRY.get(measure_id)
+    if measure is None or not measure.national or measure.national not in INDICATORS:
+        return None
+    return dict(INDICATORS[measure.national].links).get(measure_id)
 
 
 def reference_date(indicator_id: str, year: int) -> dt.date | None:
@@ -1011,5 +1344,5 @@ __all__ = [
     "AGGREGATE_COLUMNS", "CONTEXT", "DATASETS", "INDICATORS", "INDICATOR_GROUPS", "LONG_COLUMNS", "VALUE_COLUMNS",
     "Dataset", "Indicator", "IndicatorContext", "aggregate_values", "dataset_tables", "identify_dataset",
     "indicator", "indicator_values", "indicator_values_from_file", "metadata", "published_aggregates",
-    "read_dataset", "reference_date",
+    "read_dataset", "reference_date", "twin_note",
 ]

@@ -395,11 +395,45 @@ def in_force(interventions: pd.DataFrame, la_code: str | Iterable[str], on_date)
     return _ordered_kinds(table)
 
 
+KIND_ORDER = {kind: position for position, kind in enumerate(KINDS)}
+
+
+def _ordered(kinds_and_starts: Iterable[tuple[str, pd.Timestamp]]) -> list[str]:
+    """Kinds, strongest model first, then in KINDS' order, then by start; each once."""
+    ranked = sorted(kinds_and_starts, key=lambda ks: (MODELS.index(MODEL_OF_KIND[ks[0]]), KIND_ORDER[ks[0]], ks[1]))
+    return list(dict.fromkeys(kind for kind, _ in ranked))
+
+
 def _ordered_kinds(table: pd.DataFrame) -> list[str]:
-    ranked = table.assign(_rank=table["kind"].map(lambda k: MODELS.index(MODEL_OF_KIND[k])),
-                          _order=table["kind"].map(list(KINDS).index))
-    ranked = ranked.sort_values(["_rank", "_order", "start_date"])
-    return list(dict.fromkeys(ranked["kind"]))
+    return _ordered(zip(table["kind"], table["start_date"], strict=True))
+
+
+class Register:
+    """The register prepared once for many questions about what followed a judgement (the journeys table asks
+    one per judgement): its usable rows (`_usable`), grouped by council."""
+
+    def __init__(self, interventions: pd.DataFrame):
+        self.table = _usable(interventions)
+        self._by_code: dict[str, list[tuple[int, str, pd.Timestamp, pd.Timestamp]]] = {}
+        for position, (code, kind, start, end) in enumerate(zip(
+                self.table["la_code"], self.table["kind"], self.table["start_date"], self.table["end_date"],
+                strict=True)):
+            self._by_code.setdefault(code, []).append((position, kind, start, end))
+
+    def after(self, la_code: str | Iterable[str], judgement_date, next_date=None) -> list[tuple]:
+        """The rows (position, kind, start, end) counted by `interventions_after`, in the register's order."""
+        start = pd.Timestamp(judgement_date)
+        window_end = start + pd.DateOffset(months=MODEL_WINDOW_MONTHS)
+        if next_date is not None and not pd.isna(next_date):
+            window_end = min(window_end, pd.Timestamp(next_date) - pd.Timedelta(days=1))
+        return sorted(row for code in _codes(la_code) for row in self._by_code.get(code, ())
+                      if row[2] <= window_end and (pd.isna(row[3]) or row[3] > start))
+
+    def kinds_after(self, la_code: str | Iterable[str], judgement_date, next_date=None) -> tuple[list[str], str]:
+        """The kinds counted after a judgement, in order of start, and the intervention model they make."""
+        rows = self.after(la_code, judgement_date, next_date)
+        by_start = [kind for _, kind, _, _ in sorted(rows, key=lambda row: (row[2], row[0]))]
+        return list(dict.fromkeys(by_start)), model_of_kinds((kind, start) for _, kind, start, _ in rows)
 
 
 def interventions_after(interventions: pd.DataFrame, la_code: str | Iterable[str], judgement_date,
@@ -408,17 +442,18 @@ def interventions_after(interventions: pd.DataFrame, la_code: str | Iterable[str
     some time from the judgement date (exclusive of ones ended on it) to the earlier of the judgement
     date + MODEL_WINDOW_MONTHS and the day before `next_date` (the next graded inspection; None when
     there is none yet)."""
-    start = pd.Timestamp(judgement_date)
-    window_end = start + pd.DateOffset(months=MODEL_WINDOW_MONTHS)
-    if next_date is not None and not pd.isna(next_date):
-        window_end = min(window_end, pd.Timestamp(next_date) - pd.Timedelta(days=1))
-    table = _usable(interventions)
-    return table[table["la_code"].isin(_codes(la_code)) & (table["start_date"] <= window_end)
-                 & (table["end_date"].isna() | (table["end_date"] > start))]
+    register = Register(interventions)
+    return register.table.iloc[[row[0] for row in register.after(la_code, judgement_date, next_date)]]
+
+
+def model_of_kinds(kinds_and_starts: Iterable[tuple[str, pd.Timestamp]]) -> str:
+    """The strongest model of the kinds given (each with its start); NO_INTERVENTION when there are none."""
+    kinds = _ordered(kinds_and_starts)
+    return MODEL_OF_KIND[kinds[0]] if kinds else NO_INTERVENTION
 
 
 def model_after(interventions: pd.DataFrame, la_code: str | Iterable[str], judgement_date, next_date=None) -> str:
     """The intervention model after a judgement: the strongest model of the kinds counted by
     `interventions_after`; NO_INTERVENTION when the register has none."""
-    kinds = _ordered_kinds(interventions_after(interventions, la_code, judgement_date, next_date))
-    return MODEL_OF_KIND[kinds[0]] if kinds else NO_INTERVENTION
+    counted = interventions_after(interventions, la_code, judgement_date, next_date)
+    return model_of_kinds(zip(counted["kind"], counted["start_date"], strict=True))

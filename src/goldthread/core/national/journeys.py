@@ -45,7 +45,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .interventions import MODELS, interventions_after, model_after
+from .interventions import MODELS, Register
 from .lookups import CodeMap, read_code_map
 from .ofsted import JUDGEMENTS
 
@@ -282,11 +282,14 @@ def transitions(inspections: pd.DataFrame, interventions: pd.DataFrame | None = 
     by_council = {code: rows for code, rows in graded.groupby("la_code", sort=False)}
     first_after: dict[tuple[str, pd.Timestamp], pd.Series | None] = {}
 
+    published = {code: pd.DatetimeIndex(rows["publication_date"]) for code, rows in by_council.items()}
+
     def next_of(code: str, date: pd.Timestamp) -> pd.Series | None:
+        """The council's first graded inspection published after `date` (its rows are in publication order)."""
         if (code, date) not in first_after:
             rows = by_council.get(code)
-            later = None if rows is None else rows[rows["publication_date"] > date]
-            first_after[code, date] = None if later is None or later.empty else later.iloc[0]
+            after = None if rows is None else published[code].searchsorted(date, side="right")
+            first_after[code, date] = None if after is None or after >= len(rows) else rows.iloc[after]
         return first_after[code, date]
 
     starts = graded[graded["grade"].map(GRADE_GROUP).isin(groups)]
@@ -294,6 +297,7 @@ def transitions(inspections: pd.DataFrame, interventions: pd.DataFrame | None = 
         starts = starts[starts["publication_date"] >= pd.Timestamp(start)]
     if end is not None:
         starts = starts[starts["publication_date"] <= pd.Timestamp(end)]
+    register = None if interventions is None else Register(interventions)  # prepared once, not per judgement
     out = []
     for _, judged in starts.iterrows():
         code, date = judged["la_code"], judged["publication_date"]
@@ -333,9 +337,8 @@ def transitions(inspections: pd.DataFrame, interventions: pd.DataFrame | None = 
                        days=int((nxt["publication_date"] - date).days), days_waiting=None)
         if interventions is not None:
             next_date = row["next_publication_date"]
-            counted = interventions_after(interventions, following, date, None if pd.isna(next_date) else next_date)
-            row["interventions"] = "; ".join(dict.fromkeys(counted.sort_values("start_date")["kind"])) or None
-            row["intervention_model"] = model_after(interventions, following, date, next_date)
+            kinds, row["intervention_model"] = register.kinds_after(following, date, next_date)
+            row["interventions"] = "; ".join(kinds) or None
         else:
             row["interventions"] = row["intervention_model"] = None
         out.append(row)

@@ -117,6 +117,9 @@ PUBLICATION_LAGS: dict[str, PublicationLag] = {lag.dataset: lag for lag in (
                    "the autumn or winter after the year): taken as public on 31 January Y+1.", _on(1, 31, 1)),
     PublicationLag("deprivation", "English Indices of Deprivation vintage Y: IoD2015 public on 30 September "
                    "2015, IoD2019 on 26 September 2019, IoD2025 on 30 October 2025.", _iod),
+    PublicationLag("lait", "Year ending 31 March Y (DfE's LAIT, which republishes the children in need and children "
+                   "looked after figures some weeks after DfE releases them in the autumn of Y): taken as public on "
+                   "31 January Y+1.", _on(1, 31, 1)),
     PublicationLag("ofsted", "Ofsted judgements: public from the day the report was published (its "
                    "publication_date).", None),
 )}

@@ -24,8 +24,9 @@ from goldthread.extracts.actions import (
     reinstate_extract,
     withdraw_extract,
 )
-from goldthread.extracts.models import ROW_MODELS, Extract, MeasureValue
+from goldthread.extracts.models import ROW_MODELS, Extract
 from goldthread.extracts.queries import latest_extract, live_extracts
+from goldthread.store.models import Figure
 
 OCT, NOV = dt.date(2025, 10, 31), dt.date(2025, 11, 30)
 MEDIUM = SynthConfig(size="medium", profile="improving", seed=11, council_name="Northby")
@@ -64,7 +65,7 @@ def test_the_councils_next_month_imports_without_a_question(northby, workbooks):
 
 def test_a_small_councils_file_is_refused_with_the_reasons_until_accepted(northby, workbooks, capsys):
     import_extract(northby, workbooks["medium_oct"], extract_date=OCT)
-    before = {key: MeasureValue.objects.filter(extract__council=northby).count() for key in ("values",)}
+    before = {key: Figure.objects.filter(extract__council=northby).count() for key in ("values",)}
     with pytest.raises(SystemExit) as refused:
         call_command("import_annex_a", str(workbooks["small_nov"]), "--la", "991", "--extract-date", "30/11/2025")
     assert refused.value.code == 2
@@ -76,7 +77,7 @@ def test_a_small_councils_file_is_refused_with_the_reasons_until_accepted(northb
     assert "not Northby's 48,000" in message
     assert message.rstrip().endswith("If it is the right file, import it again with --accept-warnings.")
     assert list(live_extracts(northby).values_list("extract_date", flat=True)) == [OCT]
-    assert {"values": MeasureValue.objects.filter(extract__council=northby).count()} == before
+    assert {"values": Figure.objects.filter(extract__council=northby).count()} == before
 
     call_command("import_annex_a", str(workbooks["small_nov"]), "--la", "991", "--extract-date", "30/11/2025",
                  "--accept-warnings")
@@ -193,7 +194,7 @@ def test_a_withdrawn_extracts_rows_are_purged_after_the_retention_period(people,
     kept = Extract.objects.get(pk=withdrawn.pk)
     assert kept.purged_at is not None and kept.withdrawn_reason == "wrong council"  # the record stays
     assert not any(model.objects.filter(extract=kept).exists() for model in ROW_MODELS.values())
-    assert not kept.measure_values.exists() and not kept.issues.exists()
+    assert not kept.figures.exists() and not kept.issues.exists()
     with pytest.raises(ValueError, match="cannot be reinstated"):
         reinstate_extract(admin_access(people), kept)
 
@@ -237,7 +238,7 @@ def test_withdrawing_an_extract_moves_the_plans_status_and_the_dashboards_target
 
     annex, digest = sample_annex
     actions.import_annex(northby, annex, sha256=digest, source_name="march.xlsx")
-    march_value = MeasureValue.objects.get(extract__extract_date=SAMPLE_AS_AT, measure_id="cpp_visits_in_timescale")
+    march_value = Figure.objects.get(extract__extract_date=SAMPLE_AS_AT, measure_id="cpp_visits_in_timescale")
     book = openpyxl.load_workbook(SAMPLE)
     sheet = book["List 7"]
     header = [c.value for c in sheet[1]]
@@ -247,7 +248,7 @@ def test_withdrawing_an_extract_moves_the_plans_status_and_the_dashboards_target
     path = tmp_path / "april.xlsx"
     book.save(path)
     april = import_extract(northby, path, extract_date=dt.date(2021, 4, 30), accept_warnings=True).extract
-    april_value = MeasureValue.objects.get(extract=april, measure_id="cpp_visits_in_timescale").value
+    april_value = Figure.objects.get(extract=april, measure_id="cpp_visits_in_timescale").value
     assert april_value != march_value.value
 
     manager = people["manager"]

@@ -87,10 +87,10 @@ def test_measures_for_a_council_reads_stored_values(councils, capsys):
 
 
 def test_measures_for_a_council_show_england_beside_linked_measures(councils, capsys):
-    from goldthread.national.models import AggregateValue
+    from goldthread.conftest import published_figure
 
-    AggregateValue.objects.create(indicator_id="cla_rate", geography="England", level="National", year=2024, value=70)
-    AggregateValue.objects.create(indicator_id="cla_rate", geography="England", level="National", year=2025, value=67)
+    published_figure("cla_rate", 2024, 70, area="England")
+    published_figure("cla_rate", 2025, 67, area="England")
     call_command("import_annex_a", str(SAMPLE), "--la", "991", "--extract-date", "2021-03-31")
     capsys.readouterr()
     call_command("measures", "991")
@@ -118,6 +118,40 @@ def test_measures_on_a_file_in_a_fresh_process(tmp_path):
     # 31/03/2021), so two children are on plans.
     assert by_id["cpp_open"]["value"] == 2
     assert by_id["contacts"]["value"] == 0  # the sample's contacts are all from September 2020
+
+
+def test_measures_breakdowns_on_a_file_split_every_measure_by_every_dimension(tmp_path):
+    done = run_cli("measures", str(SAMPLE), "--as-at", "2021-03-31", "--breakdowns", "--json", tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    splits = json.loads(done.stdout)
+    assert {tuple(sorted(s)) for s in splits} == {("cells", "dimension", "measure")}
+    assert {tuple(sorted(c)) for s in splits for c in s["cells"]} == {("denominator", "label", "numerator", "value")}
+    by_key = {(s["measure"], s["dimension"]): s["cells"] for s in splits}
+    # The two children on plans on 31/03/2021 (List 7 rows 3 and 4): a boy of 5 and a girl of 14, both on plans
+    # for physical abuse started on 8/2/2021, both allocated to Petra Wills.
+    assert by_key[("cpp_open", "age_band_by_gender")] == [
+        {"label": "Male, 5 to 9", "value": 1.0, "numerator": 1.0, "denominator": None},
+        {"label": "Female, 10 to 15", "value": 1.0, "numerator": 1.0, "denominator": None}]
+    assert [(c["label"], c["value"]) for c in by_key[("cpp_open", "latest_category_of_abuse")]] == [
+        ("Physical abuse", 2.0)]
+    assert [(c["label"], c["value"]) for c in by_key[("cpp_open", "cpp_duration")]] == [("Under 3 months", 2.0)]
+    assert [(c["label"], c["value"]) for c in by_key[("cpp_open", "worker")]] == [("Petra Wills", 2.0)]
+    # Every measure made from rows is split: each has its team and worker splits at least.
+    assert {mid for mid, dimension in by_key if dimension == "team"} >= {"cpp_open", "cla_open", "assessments_completed"}
+
+    text = run_cli("measures", str(SAMPLE), "--as-at", "2021-03-31", "--breakdowns", tmp_path=tmp_path)
+    assert text.returncode == 0, text.stderr
+    block = text.stdout.split("\nChildren on child protection plans by age band by gender\n", 1)[1].split("\n\n")[0]
+    assert [" ".join(line.split()) for line in block.splitlines()] == ["Male, 5 to 9 1", "Female, 10 to 15 1"]
+
+
+def test_measures_breakdowns_for_a_council_are_the_stored_ones(councils, capsys):
+    call_command("import_annex_a", str(SAMPLE), "--la", "991", "--extract-date", "2021-03-31")
+    capsys.readouterr()
+    call_command("measures", "991", "--breakdowns", "--json")
+    splits = {(s["measure"], s["dimension"]): s["cells"] for s in json.loads(capsys.readouterr().out)}
+    assert [(c["label"], c["value"]) for c in splits[("cpp_open", "gender")]] == [("Male", 1.0), ("Female", 1.0)]
+    assert [(c["label"], c["value"]) for c in splits[("cpp_open", "team")]] == [("Locality 4 Unit 1", 2.0)]
 
 
 def test_measures_on_unreadable_file_exits_non_zero(tmp_path):

@@ -17,8 +17,9 @@ from goldthread.core.annexa.reader import read_annex_a
 from goldthread.core.measures import ANNEX_A, compute_all, ids_from
 from goldthread.extracts import actions
 from goldthread.extracts.actions import ImportRefused, import_extract, measure_context, recompute_measures
-from goldthread.extracts.models import ROW_MODELS, Extract, MeasureValue, ValidationIssue
+from goldthread.extracts.models import ROW_MODELS, Extract, ValidationIssue
 from goldthread.extracts.queries import StoredAnnexA, latest_extract
+from goldthread.store.models import Figure, FigureCell
 
 SAMPLE = Path(__file__).resolve().parents[2] / "core" / "annexa" / "tests" / "data" / "annex_a_sample_liia.xlsx"
 AS_AT = dt.date(2021, 3, 31)
@@ -27,7 +28,7 @@ AS_AT = dt.date(2021, 3, 31)
 def snapshot() -> dict[str, int]:
     """Row counts of every table an import writes."""
     counts = {"extracts": Extract.objects.count(), "issues": ValidationIssue.objects.count(),
-              "values": MeasureValue.objects.count()}
+              "figures": Figure.objects.count(), "cells": FigureCell.objects.count()}
     counts.update({f"list{n}": model.objects.count() for n, model in ROW_MODELS.items()})
     return counts
 
@@ -68,7 +69,7 @@ def test_import_stores_rows_issues_and_measure_values(northby):
     assert set(free_text.values_list("row", flat=True)) == {2, 3, 4, 5, 6}
     # Measures are computed at import, one value per registered measure, equal to a fresh computation.
     expected = compute_all(annex, measure_context(northby, AS_AT))
-    stored_values = {v.measure_id: v for v in extract.measure_values.all()}
+    stored_values = {v.measure_id: v for v in extract.figures.all()}
     assert set(stored_values) == set(ids_from(ANNEX_A))
     for mid, result in expected.items():
         assert stored_values[mid].value == result.value
@@ -126,7 +127,7 @@ def test_failure_part_way_leaves_database_exactly_as_before(northby, tmp_path, m
         raise RuntimeError("disk full")
 
     # Fail after the extract, its rows and its issues have been written, inside the transaction.
-    monkeypatch.setattr(actions, "_store_measures", fail)
+    monkeypatch.setattr(actions, "record_extract", fail)
     with pytest.raises(RuntimeError):
         import_extract(northby, edited_copy(tmp_path), extract_date=dt.date(2021, 4, 30))
     assert snapshot() == before
@@ -194,7 +195,7 @@ def test_stored_rows_read_back_exactly_as_the_reader_gave_them(northby):
             else:
                 assert left.dropna().astype(object).tolist() == right.dropna().astype(object).tolist(), name
     # So recomputing from the database gives the values computed at import.
-    at_import = {v.measure_id: v.value for v in extract.measure_values.all()}
+    at_import = {v.measure_id: v.value for v in extract.figures.all()}
     recomputed = recompute_measures(extract)
     assert {mid: r.value for mid, r in recomputed.items()} == at_import
 
@@ -204,7 +205,7 @@ def test_settings_and_population_reach_the_measures(northby):
     northby.settings.child_population = 10_000
     northby.settings.save()
     extract = import_extract(northby, SAMPLE, extract_date=AS_AT).extract
-    values = {v.measure_id: v for v in extract.measure_values.all()}
+    values = {v.measure_id: v for v in extract.figures.all()}
     # The sample has 4 children looked after at 31/03/2021: 4 per 10,000 children.
     assert values["cla_open"].value == 4
     assert values["cla_per_10k"].value == pytest.approx(4.0)
@@ -223,5 +224,5 @@ def test_latest_extract_picks_by_date(northby, tmp_path):
 
 def test_measure_values_are_the_registry_ids(northby):
     extract = import_extract(northby, SAMPLE, extract_date=AS_AT).extract
-    frame = pd.DataFrame(list(extract.measure_values.values("measure_id", "value")))
+    frame = pd.DataFrame(list(extract.figures.values("measure_id", "value")))
     assert sorted(frame["measure_id"]) == sorted(ids_from(ANNEX_A))

@@ -27,40 +27,51 @@ from goldthread.national.actions import (
     save_intervention,
 )
 from goldthread.national.models import (
-    AggregateValue,
-    IndicatorValue,
     Inspection,
     Intervention,
     InterventionProposal,
     NationalFile,
     StatisticalNeighbour,
 )
+from goldthread.store.models import NATIONAL, Figure
 
 CLA_CSV = data_folder(None) / "dfe" / "cla_number_and_rate_per_10k_children.csv"
 
 
+def council_figures(indicator_id: str | None = None):
+    """Published figures of councils (all, or one indicator's) in the measure store."""
+    found = Figure.objects.filter(source=NATIONAL, council__isnull=False)
+    return found if indicator_id is None else found.filter(measure_id=f"national:{indicator_id}")
+
+
+def area_figures(indicator_id: str | None = None):
+    """Published figures of England and the regions (all, or one indicator's)."""
+    found = Figure.objects.filter(source=NATIONAL, council__isnull=True)
+    return found if indicator_id is None else found.filter(measure_id=f"national:{indicator_id}")
+
+
 def counts() -> dict[str, int]:
-    return {m.__name__: m.objects.count() for m in (IndicatorValue, AggregateValue, Inspection, StatisticalNeighbour,
-                                                    NationalFile, Intervention)}
+    return {"council figures": council_figures().count(), "area figures": area_figures().count()} | {
+        m.__name__: m.objects.count() for m in (Inspection, StatisticalNeighbour, NationalFile, Intervention)}
 
 
 def test_packaged_data_loads_and_serves_benchmarks_and_journeys(db, capsys):
     report = load_packaged(with_risk=False)
     assert report.inspections == Inspection.objects.count() > 700
-    assert report.values == IndicatorValue.objects.count() > 30_000
-    assert NationalFile.objects.count() == 26  # every packaged publication, with its hash
+    assert report.values == council_figures().count() > 30_000
+    assert NationalFile.objects.count() == 28  # every packaged file (LAIT's dataset and dictionary among them), with its hash
     # DfE's published CLA rate: Sheffield 2025 is 54 per 10,000, England 67 (measures.md).
-    assert IndicatorValue.objects.get(indicator_id="cla_rate", council__ons_code="E08000019", year=2025).value == 54
-    assert AggregateValue.objects.get(indicator_id="cla_rate", geography="England", year=2025).value == 67
+    assert council_figures("cla_rate").get(council__ons_code="E08000019", year=2025).value == 54
+    assert area_figures("cla_rate").get(area="England", year=2025).value == 67
     # A suppressed figure is stored as NULL with its marker, never as 0.
-    suppressed = IndicatorValue.objects.filter(marker__in=["c", "x", "z", "u", "low", "k"])
+    suppressed = council_figures().filter(marker__in=["c", "x", "z", "u", "low", "k"])
     assert suppressed.exists() and not suppressed.filter(value=0).exists()
     # Doncaster's journey is in the inspection history: inadequate in 2015, good at its 2018 re-inspection.
     doncaster = Inspection.objects.filter(council__name="Doncaster").order_by("publication_date")
     assert ("SIF", "inadequate") in [(i.framework, i.overall_effectiveness) for i in doncaster]
 
     again = load_packaged(with_risk=False)  # loading twice replaces, never duplicates
-    assert again.values == report.values and IndicatorValue.objects.count() == report.values
+    assert again.values == report.values and council_figures().count() == report.values
 
     # The early-warning model reads what was stored: the same figures and inspections as the files themselves.
     from goldthread.core.national.bundle import load_all
@@ -90,7 +101,7 @@ def test_packaged_data_loads_and_serves_benchmarks_and_journeys(db, capsys):
 
 def test_newer_file_of_the_same_format_replaces_its_years(db, tmp_path, capsys):
     load_packaged(with_risk=False)
-    before = IndicatorValue.objects.count()
+    before = council_figures().count()
     # Next year's file: same format, a new name, Sheffield's 2025 rate revised.
     text = CLA_CSV.read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -105,8 +116,8 @@ def test_newer_file_of_the_same_format_replaces_its_years(db, tmp_path, capsys):
         writer.writerows(rows)
     report = load_files([newer], with_risk=False)
     assert report.files[0][:2] == (newer.name, "cla_rate")
-    assert IndicatorValue.objects.get(indicator_id="cla_rate", council__ons_code="E08000019", year=2025).value == 55
-    assert IndicatorValue.objects.count() == before  # replaced, not added to
+    assert council_figures("cla_rate").get(council__ons_code="E08000019", year=2025).value == 55
+    assert council_figures().count() == before  # replaced, not added to
     assert NationalFile.objects.filter(name=newer.name, dataset="cla_rate").exists()
 
     # Every year of an RO3 workbook is read, and reaches the early-warning model: spending per child for
@@ -120,7 +131,7 @@ def test_newer_file_of_the_same_format_replaces_its_years(db, tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"{workbook.name}: ro3, " in out and "(2 years: 2023-24 to 2024-25)" in out
     assert "The early-warning scores were not recomputed" in out
-    spend = IndicatorValue.objects.filter(indicator_id="ro3_csc_spend_per_child", council__ons_code="E06000058")
+    spend = council_figures("ro3_csc_spend_per_child").filter(council__ons_code="E06000058")
     # the 2023-24 sheet is 2024-25's spending x 0.9, per child of its own year's population (mid-2023)
     assert {v.year: round(v.numerator / spend.get(year=2025).numerator, 6) for v in spend} == {2024: 0.9, 2025: 1.0}
     assert spend.get(year=2024).denominator != spend.get(year=2025).denominator

@@ -16,8 +16,6 @@ from goldthread.conftest import NORTHBY, PASSWORD
 from goldthread.core.national.risk_report import accuracy_caveat, slipping_caveat
 from goldthread.national.actions import load_packaged
 from goldthread.national.models import (
-    AggregateValue,
-    IndicatorValue,
     Intervention,
     InterventionProposal,
     RiskBacktest,
@@ -25,6 +23,7 @@ from goldthread.national.models import (
     SlippingScore,
 )
 from goldthread.national.pages import timing_of
+from goldthread.store.models import NATIONAL, Figure
 
 from .risk_setup import store_packaged_risk
 
@@ -64,7 +63,7 @@ def test_the_national_pages_show_the_published_figures(client, people):
     assert report.risk is None and not RiskScore.objects.exists()
     store_packaged_risk()  # what load_packaged computes at its end, computed once for the test run (risk_setup)
     assert RiskScore.objects.count() == 153 and RiskBacktest.objects.count() == 1 and SlippingScore.objects.exists()
-    Intervention.objects.create(council_id=IndicatorValue.objects.filter(council__ons_code=DONCASTER)
+    Intervention.objects.create(council_id=Figure.objects.filter(council__ons_code=DONCASTER)
                                 .values_list("council_id", flat=True).first(),
                                 kind="commissioner", start_date="2015-10-01", end_date="2017-03-31")
     client.force_login(people["national"])
@@ -96,8 +95,8 @@ def test_the_national_pages_show_the_published_figures(client, people):
     assert "The year ending 31 March (2025 = April 2024 to March 2025" in definitions
 
     # One council: Sheffield's published CLA rate, 54 per 10,000 in 2025, beside England's 67.
-    assert IndicatorValue.objects.get(indicator_id="cla_rate", council__ons_code=SHEFFIELD, year=2025).value == 54
-    assert AggregateValue.objects.get(indicator_id="cla_rate", geography="England", year=2025).value == 67
+    assert Figure.objects.get(source=NATIONAL, measure_id="national:cla_rate", council__ons_code=SHEFFIELD, year=2025).value == 54
+    assert Figure.objects.get(source=NATIONAL, measure_id="national:cla_rate", area="England", year=2025).value == 67
     page = text(client.get(reverse("national:council", args=[SHEFFIELD]), {"indicator": "cla_rate"}))
     cla = cells(row_of(page, "Children in care per 10,000 children</a>"))
     assert cla[0] == "Children in care per 10,000 children year to March 2025"

@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from goldthread.conftest import SAMPLE
+from goldthread.store.models import Figure
 
 D = dt.date
 MEETING = D(2021, 5, 10)
@@ -32,7 +33,7 @@ def make_board(northby_extract, people) -> dict:
     """Northby's plan as it stood at its May 2021 improvement board (see the module's docstring)."""
     from goldthread.audits.actions import ensure_shipped_tools
     from goldthread.audits.models import Audit, AuditAction, AuditTool
-    from goldthread.extracts.models import Extract, MeasureValue
+    from goldthread.extracts.models import Extract
     from goldthread.plans import actions as do
     from goldthread.plans.demo import dated
     from goldthread.plans.models import PlanAction, Visit
@@ -40,7 +41,7 @@ def make_board(northby_extract, people) -> dict:
     council = northby_extract.council
     Extract.objects.filter(pk=northby_extract.pk).update(uploaded_at=at(2021, 4, 5, 9, 30))
     manager, owner = people["manager"], people["practitioner"]
-    baseline = MeasureValue.objects.get(extract=northby_extract, measure_id="cpp_visits_in_timescale").value
+    baseline = Figure.objects.get(extract=northby_extract, measure_id="cpp_visits_in_timescale").value
     with dated(at(2021, 4, 12, 10, 0)):
         plan = do.create_plan(council, title="Northby improvement plan", vision="Children are seen.",
                               recommendations="1. Visit children on plans on time.\n2. Improve supervision.",

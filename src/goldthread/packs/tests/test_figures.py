@@ -11,8 +11,8 @@ from goldthread.charts import format_value
 from goldthread.conftest import NORTHBY
 from goldthread.core.measures import REGISTRY
 from goldthread.core.packs.kinds import KINDS
-from goldthread.extracts.models import MeasureBreakdown
 from goldthread.packs import actions, render
+from goldthread.store.models import FigureCell
 
 from .conftest import MEETING, docx_tables, page_rows, pdf_text, row_for, xlsx_sheets
 
@@ -132,7 +132,7 @@ def test_the_members_report_shows_the_dashboards_figures_against_england(client,
         assert r[1] == row_for(dashboard, r[0])[1] and r[1] in text
     # Plain words, and nobody named: no worker's name from the extract is anywhere in it.
     assert "These are Northby's figures for children's services as at" in text
-    workers = set(MeasureBreakdown.objects.filter(dimension="worker").exclude(group="").values_list("group", flat=True))
+    workers = set(FigureCell.objects.filter(dimension="worker").exclude(group="").values_list("group", flat=True))
     assert workers and not any(name in text for name in workers)
     assert not made["pack"].marked and "OFFICIAL-SENSITIVE" not in text
 

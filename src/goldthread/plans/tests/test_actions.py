@@ -12,12 +12,9 @@ from django.utils import timezone
 
 from goldthread.accounts.access import Access
 from goldthread.accounts.models import Membership
-from goldthread.audits.models import AuditMeasureValue
-from goldthread.conftest import NORTHBY, SAMPLE_AS_AT, SOUTHMOOR
+from goldthread.conftest import NORTHBY, SAMPLE_AS_AT, SOUTHMOOR, published_figure, stored_figure
 from goldthread.core.plan.status import Point, Trajectory, assess
 from goldthread.councils.models import MeasureTargetChange
-from goldthread.extracts.models import MeasureValue
-from goldthread.national.models import IndicatorValue
 from goldthread.plans import actions as do
 from goldthread.plans import pages, queries
 from goldthread.plans.actions import PlanError
@@ -32,6 +29,7 @@ from goldthread.plans.models import (
     Update,
     Visit,
 )
+from goldthread.store.models import Figure
 
 pytestmark = pytest.mark.django_db
 
@@ -356,7 +354,7 @@ def test_valid_success_measures_store_sorted_milestones_and_a_revision(plan, pri
 
 
 def test_annex_a_status_follows_the_stored_value_on_the_extract_date(northby, priority, northby_extract):
-    stored = MeasureValue.objects.get(extract=northby_extract, measure_id="cpp_visits_in_timescale").value
+    stored = Figure.objects.get(extract=northby_extract, measure_id="cpp_visits_in_timescale").value
     day = SAMPLE_AS_AT  # 31/3/2021, 30 days after 1/3/2021
     cases = [
         # No improvement expected until the end of April: expected = the baseline on 31/3.
@@ -396,14 +394,10 @@ def test_annex_a_status_follows_the_stored_value_on_the_extract_date(northby, pr
 
 
 def test_audit_measures_are_read_from_the_councils_stored_audit_values(northby, southmoor, priority):
-    AuditMeasureValue.objects.create(council=northby, as_at=D(2021, 1, 31), measure_id="audits_good_or_better",
-                                     value=40.0)
-    AuditMeasureValue.objects.create(council=northby, as_at=D(2021, 2, 28), measure_id="audits_good_or_better",
-                                     value=60.0)
-    AuditMeasureValue.objects.create(council=northby, as_at=D(2021, 3, 31), measure_id="audits_good_or_better",
-                                     value=None)
-    AuditMeasureValue.objects.create(council=southmoor, as_at=D(2021, 3, 1), measure_id="audits_good_or_better",
-                                     value=100.0)
+    stored_figure(northby, "audits_good_or_better", D(2021, 1, 31), 40.0)
+    stored_figure(northby, "audits_good_or_better", D(2021, 2, 28), 60.0)
+    stored_figure(northby, "audits_good_or_better", D(2021, 3, 31), None)
+    stored_figure(southmoor, "audits_good_or_better", D(2021, 3, 1), 100.0)
     # 40 on 1/1/2021 to 90 on 11/4/2021: 100 days, half a point a day.
     measure = do.add_success_measure(priority=priority, measure_id="audits_good_or_better",
                                      baseline_date=D(2021, 1, 1), baseline_value=40.0,
@@ -420,9 +414,8 @@ def test_audit_measures_are_read_from_the_councils_stored_audit_values(northby, 
 
 def test_national_indicators_are_read_as_at_31_march_of_their_year(northby, southmoor, priority):
     for year, value in [(2019, 60.0), (2020, 64.0), (2021, None)]:
-        IndicatorValue.objects.create(indicator_id="cla_long_term_stability", council=northby, year=year,
-                                      value=value)
-    IndicatorValue.objects.create(indicator_id="cla_long_term_stability", council=southmoor, year=2020, value=99.0)
+        published_figure("cla_long_term_stability", year, value, council=northby)
+    published_figure("cla_long_term_stability", 2020, 99.0, council=southmoor)
     stability = do.add_success_measure(priority=priority, measure_id="national:cla_long_term_stability",
                                        baseline_date=D(2019, 3, 31), baseline_value=60.0,
                                        target_date=D(2021, 3, 31), target_value=70.0,
@@ -438,8 +431,7 @@ def test_national_indicators_are_read_as_at_31_march_of_their_year(northby, sout
     assert (day_before.latest, day_before.assessment.status) == (Point(D(2019, 3, 31), 60.0), "on track")
 
     for year, value in [(2020, 28.0), (2021, 20.0)]:
-        IndicatorValue.objects.create(indicator_id="cpp_second_or_subsequent", council=northby, year=year,
-                                      value=value)
+        published_figure("cpp_second_or_subsequent", year, value, council=northby)
     repeat_plans = do.add_success_measure(priority=priority, measure_id="national:cpp_second_or_subsequent",
                                           baseline_date=D(2019, 3, 31), baseline_value=30.0,
                                           target_date=D(2021, 3, 31), target_value=20.0,
@@ -454,7 +446,8 @@ def test_national_indicators_are_read_as_at_31_march_of_their_year(northby, sout
 def test_statuses_carry_the_owners_latest_rating_and_any_disagreement(northby, priority, people):
     owner = people["practitioner"]
     action = _action(priority, owner)
-    IndicatorValue.objects.create(indicator_id="cla_long_term_stability", council=northby, year=2020, value=60.0)
+    # Published in the autumn of 2020 (a past view shows only what goldthread held then).
+    published_figure("cla_long_term_stability", 2020, 60.0, council=northby, known_from=_moment(2020, 11, 1, 9, 0))
     # 60 (as at 31/3/2020) reaches the target of 50: met, whatever today is.
     measure = do.add_success_measure(action=action, measure_id="national:cla_long_term_stability",
                                      baseline_date=D(2020, 1, 1), baseline_value=40.0, target_date=D(2021, 6, 30),

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goldthread.conftest import NORTHBY, OTHER_CHILD, PASSWORD, ROLE_USERS, SAMPLE, SAMPLE_AS_AT
+from goldthread.store.models import Figure
 from goldthread.testing.browser import visible_text
 from goldthread.testing.walk import (
     Findings,
@@ -102,7 +103,7 @@ def newer_extract(tmp_path) -> str:
 
 def test_the_improvement_plan_in_a_browser(page, log_in, browser_log, people, northby_extract, job_worker,
                                            live_server, tmp_path):
-    from goldthread.extracts.models import Extract, MeasureValue
+    from goldthread.extracts.models import Extract
     from goldthread.plans.models import PlanAction, Priority
 
     today = timezone.localdate()
@@ -215,7 +216,7 @@ def test_the_improvement_plan_in_a_browser(page, log_in, browser_log, people, no
     page.get_by_label("Start from a measure's latest value").select_option(label=MEASURE)
     follow(page, page.get_by_role("button", name="Use this measure"))
     found.review("Add a success measure")
-    first_value = MeasureValue.objects.get(extract=northby_extract, measure_id="cpp_visits_in_timescale").value
+    first_value = Figure.objects.get(extract=northby_extract, measure_id="cpp_visits_in_timescale").value
     assert first_value == 0.0  # neither of the two open plans' last visits was within 10 working days
     assert page.get_by_label("Measure", exact=True).evaluate("s => s.selectedOptions[0].text") == MEASURE
     assert page.get_by_label("Baseline value").input_value() == "0"
@@ -265,7 +266,7 @@ def test_the_improvement_plan_in_a_browser(page, log_in, browser_log, people, no
     page.get_by_role("heading", name="Extract imported").wait_for(timeout=60_000)
     newer = Extract.objects.get(council__ons_code=NORTHBY, extract_date=NEWER_AS_AT)
     assert Extract.objects.filter(council__ons_code=NORTHBY).count() == 2 and SAMPLE_AS_AT < NEWER_AS_AT
-    newer_value = MeasureValue.objects.get(extract=newer, measure_id="cpp_visits_in_timescale").value
+    newer_value = Figure.objects.get(extract=newer, measure_id="cpp_visits_in_timescale").value
     assert newer_value == 50.0 != first_value  # 1 of the 2 open plans' visits now within timescale
 
     page.goto(action_url)

@@ -14,10 +14,10 @@ from django.utils import timezone
 from goldthread.conftest import NORTHBY
 from goldthread.councils.actions import TargetError, set_target
 from goldthread.councils.models import CouncilSettings, MeasureTarget, MeasureTargetChange
-from goldthread.extracts.models import MeasureValue
 from goldthread.plans import actions as do
 from goldthread.plans import queries
 from goldthread.plans.models import Revision, SuccessMeasure, Visit
+from goldthread.store.models import Figure
 
 D = dt.date
 MEASURE = "cpp_visits_in_timescale"
@@ -53,7 +53,7 @@ def test_a_success_measure_sets_the_target_the_dashboard_and_measure_page_show_w
     version = _version(council)
 
     # 0% on 31/3/2021 against a path from 0% on 31/1/2021 to 100% by 30/6/2021, long passed: off track.
-    stored = MeasureValue.objects.get(extract=northby_extract, measure_id=MEASURE).value
+    stored = Figure.objects.get(extract=northby_extract, measure_id=MEASURE).value
     assert stored == 0.0
     measure = do.add_success_measure(priority=priority, measure_id=MEASURE, baseline_date=D(2021, 1, 31),
                                      baseline_value=0.0, target_date=D(2021, 6, 30), target_value=100.0,

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from goldthread.conftest import NORTHBY
-from goldthread.extracts.models import MeasureValue
 from goldthread.plans.models import Plan, PlanAction, Priority, SuccessMeasure, Update, Visit
+from goldthread.store.models import Figure
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_from_recommendations_to_a_measured_action(client, people, northby_extra
     assert list(action.recommendations.all()) == [first]
     assert "1 of 2 recommendations has no action answering it: 2" in client.get(_url("home")).content.decode()
 
-    stored = MeasureValue.objects.get(extract=northby_extract, measure_id="cpp_visits_in_timescale").value
+    stored = Figure.objects.get(extract=northby_extract, measure_id="cpp_visits_in_timescale").value
     # A baseline above today's value and a target further up: the measure is behind its path.
     response = client.post(_url("new_action_measure", action.pk), {
         "measure_id": "cpp_visits_in_timescale", "baseline_value": str(stored), "target_value": "100",
@@ -81,7 +81,7 @@ def test_status_moves_with_a_newer_extract_and_the_thread_reaches_the_children(c
 
     plan = do.create_plan(northby_extract.council, title="Plan", vision="Vision")
     priority = do.save_priority(plan, None, title="Visits")
-    stored = MeasureValue.objects.get(extract=northby_extract, measure_id="cpp_visits_in_timescale")
+    stored = Figure.objects.get(extract=northby_extract, measure_id="cpp_visits_in_timescale")
     do.add_success_measure(priority=priority, measure_id="cpp_visits_in_timescale", baseline_date=dt.date(2021, 1, 31),
                            baseline_value=stored.value, target_date=dt.date(2021, 6, 30),
                            target_value=min(stored.value + 10, 100))
@@ -89,7 +89,7 @@ def test_status_moves_with_a_newer_extract_and_the_thread_reaches_the_children(c
     before = client.get(_url("priority", priority.pk)).content.decode()
     assert "Child protection visits within timescale" in before
     # The value reaches the target in the stored extract: the computed status changes to met.
-    MeasureValue.objects.filter(pk=stored.pk).update(value=100.0)
+    Figure.objects.filter(pk=stored.pk).update(value=100.0)
     after = client.get(_url("priority", priority.pk)).content.decode()
     assert "Met" in after
     thread = client.get(_url("thread", priority.pk)).content.decode()

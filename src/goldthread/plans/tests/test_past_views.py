@@ -16,11 +16,12 @@ from django.utils import timezone
 from goldthread.audits.models import Audit, AuditAction, AuditTool
 from goldthread.conftest import NORTHBY, SAMPLE
 from goldthread.councils.actions import set_target
-from goldthread.extracts.models import Extract, MeasureValue
+from goldthread.extracts.models import Extract
 from goldthread.plans import actions as do
 from goldthread.plans import pages, queries
 from goldthread.plans.demo import dated
 from goldthread.plans.models import PlanAction, Revision, Visit
+from goldthread.store.models import Figure
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ def board(northby_extract, people):
     council = northby_extract.council
     Extract.objects.filter(pk=northby_extract.pk).update(uploaded_at=_at(2021, 4, 5, 9, 30))
     manager, owner = people["manager"], people["practitioner"]
-    baseline = MeasureValue.objects.get(extract=northby_extract, measure_id="cpp_visits_in_timescale").value
+    baseline = Figure.objects.get(extract=northby_extract, measure_id="cpp_visits_in_timescale").value
     with dated(_at(2021, 4, 12, 10, 0)):
         plan = do.create_plan(council, title="Northby improvement plan", vision="Children are seen.",
                               recommendations="1. Visit children on plans on time.", source="ILACS 2021", user=manager)
@@ -183,7 +184,7 @@ def _later_extract(board, tmp_path):
     from goldthread.extracts.actions import import_extract
 
     newer = import_extract(board["council"], path, extract_date=D(2021, 4, 30), accept_warnings=True).extract
-    assert MeasureValue.objects.get(extract=newer, measure_id="cpp_visits_in_timescale").value > 0
+    assert Figure.objects.get(extract=newer, measure_id="cpp_visits_in_timescale").value > 0
 
 
 LATER = {"audits, moderation and a closed action": _later_audit, "a plan action": _later_plan_action,

@@ -8,12 +8,14 @@ import pytest
 from django.utils import timezone
 
 from goldthread.audits.actions import recompute_audit_measures
-from goldthread.audits.models import Audit, AuditMeasureValue
+from goldthread.audits.models import Audit
+from goldthread.core.measures import CASE_AUDITS
 from goldthread.councils.actions import set_target
 from goldthread.extracts.queries import live_extracts
 from goldthread.packs.tests.conftest import MEETING, later_extract, make_board
 from goldthread.plans.queries import end_of
 from goldthread.portal import data
+from goldthread.store.models import Figure
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +50,7 @@ def test_cards_known_at_a_past_moment_do_not_change_when_more_is_recorded(board,
 def test_case_audit_cards_known_at_a_day_are_what_would_have_been_stored_that_day(board):
     council = board["council"]
     recompute_audit_measures(council, today=MEETING)  # as `goldthread audits refresh` would have on the day
-    stored = {(v.measure_id, v.as_at): v.value for v in AuditMeasureValue.objects.filter(council=council)}
+    stored = {(v.measure_id, v.as_at): v.value for v in Figure.objects.filter(source=CASE_AUDITS, council=council)}
     assert stored
     known = data.cards(council, list(live_extracts(council, known_at=end_of(MEETING))), known_at=end_of(MEETING))
     audit_cards = [c for group in known.values() for c in group if c.measure.source != "Annex A"]
@@ -62,6 +64,6 @@ def test_without_known_at_the_cards_read_the_stored_values_as_before(board):
     council = board["council"]
     recompute_audit_measures(council, today=MEETING)
     cards = {c.measure.id: c for group in data.cards(council, list(live_extracts(council))).values() for c in group}
-    stored = AuditMeasureValue.objects.get(council=council, measure_id="audits_good_or_better", as_at=MEETING)
+    stored = Figure.objects.get(source=CASE_AUDITS, council=council, measure_id="audits_good_or_better", as_at=MEETING)
     assert cards["audits_good_or_better"].value == stored.value
     assert cards["audits_good_or_better"].today == timezone.localdate()

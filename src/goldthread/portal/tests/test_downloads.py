@@ -13,7 +13,6 @@ from django.urls import reverse
 from goldthread.accounts.models import AccessLogEntry
 from goldthread.conftest import NORTHBY, PRACTITIONER_WORKER
 from goldthread.councils.actions import set_target
-from goldthread.extracts.models import MeasureBreakdown
 from goldthread.portal.tests.download_helpers import (
     assert_same_cells,
     assert_same_values,
@@ -23,6 +22,7 @@ from goldthread.portal.tests.download_helpers import (
     page_tables,
 )
 from goldthread.portal.tests.test_tables import DANGEROUS, png_size
+from goldthread.store.models import FigureCell
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +105,7 @@ def test_a_measures_trend_and_breakdowns_download_with_the_pages_values(analyst,
         shown = page_table(html, table_id)
         assert rows and [row[0] for row in shown] == [row[0] for row in rows]
         assert_same_cells(shown, rows, [0, 1, 2, 3])
-    splits = MeasureBreakdown.objects.filter(extract=northby_extract, measure_id=MEASURE, dimension="worker")
+    splits = FigureCell.objects.filter(figure__extract=northby_extract, figure__measure_id=MEASURE, dimension="worker")
     assert sorted(row[0] for row in download(analyst, url, "by-worker")[1]) == sorted(s.group for s in splits)
 
     assert_chart_downloads(analyst, url, "trend-chart", "Children in care visited within six weeks")
@@ -114,8 +114,8 @@ def test_a_measures_trend_and_breakdowns_download_with_the_pages_values(analyst,
 
 def test_no_downloaded_cell_is_a_formula_even_when_the_data_starts_like_one(analyst, northby_extract):
     """Team and worker names come from councils' files: ones that start like a formula stay text."""
-    teams = list(MeasureBreakdown.objects.filter(extract=northby_extract, measure_id=MEASURE, dimension="team"))
-    workers = list(MeasureBreakdown.objects.filter(extract=northby_extract, measure_id=MEASURE, dimension="worker"))
+    teams = list(FigureCell.objects.filter(figure__extract=northby_extract, figure__measure_id=MEASURE, dimension="team"))
+    workers = list(FigureCell.objects.filter(figure__extract=northby_extract, figure__measure_id=MEASURE, dimension="worker"))
     names = DANGEROUS[:4]
     for split, name in zip(teams + workers, names, strict=False):
         split.group = name

@@ -11,15 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goldthread.charts import format_value
-from goldthread.conftest import NORTHBY, SAMPLE, SAMPLE_AS_AT
+from goldthread.conftest import NORTHBY, SAMPLE, SAMPLE_AS_AT, published_figure
 from goldthread.core.measures import ANNEX_A, REGISTRY
 from goldthread.extracts.actions import import_extract
-from goldthread.extracts.models import Extract, MeasureValue
-from goldthread.national.models import AggregateValue
+from goldthread.extracts.models import Extract
 from goldthread.plans.queries import end_of
 from goldthread.portal import data
 from goldthread.portal.frontsheet import HEADLINES, MEASURE_IDS, front_sheet
 from goldthread.portal.frontsheet_views import IN_THE_FUTURE, NOT_A_DATE
+from goldthread.store.models import Figure
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +44,7 @@ def newer_extract(council, tmp_path) -> Extract:
 def received(northby_extract):
     Extract.objects.filter(pk=northby_extract.pk).update(uploaded_at=RECEIVED)
     for indicator, value in (("cin_rereferral_rate", 22.4), ("cpp_second_or_subsequent", 23.3)):
-        AggregateValue.objects.create(indicator_id=indicator, geography="England", level="national", year=2024,
-                                      value=value)
+        published_figure(indicator, 2024, value, area="England", level="national")
     return northby_extract.council
 
 
@@ -70,7 +69,7 @@ def test_each_figure_is_the_dashboards(received, client, people):
         assert (row.value, row.numerator, row.denominator, row.previous, row.england, row.change, row.better,
                 row.england_status) == (card.value, card.numerator, card.denominator, card.previous, card.england,
                                         card.change, card.better, card.england_status), row.measure.id
-    stored = MeasureValue.objects.get(extract__council=received, measure_id="cpp_visits_in_timescale").value
+    stored = Figure.objects.get(extract__council=received, measure_id="cpp_visits_in_timescale").value
     assert sheet.row("cpp_visits_in_timescale").value == stored
     assert sheet.row("re_referrals_12m").england == (2024, 22.4)
     repeat = sheet.row("cpp_second_or_subsequent")

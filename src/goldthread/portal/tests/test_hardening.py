@@ -83,7 +83,7 @@ def test_no_route_takes_a_plain_int_or_str_for_an_id_or_a_name():
         text = urls.read_text()
         assert "<int:" not in text, urls
         for name in re.findall(r"<str:(\w+)>", text):
-            assert name in ("la", "measure_id"), f"{urls}: <str:{name}> carries text from data; use <text:{name}>"
+            assert name in ("la", "measure_id", "dimension_id"), f"{urls}: <str:{name}> carries text from data; use <text:{name}>"
 
 
 # A child ID and a team with "/", "%", "~", a space and a non-ASCII letter, through every page that links them.

@@ -19,10 +19,10 @@ from goldthread.core.annexa.spec import LISTS
 from goldthread.core.annexa.synth import SynthConfig, write_workbook
 from goldthread.core.measures import compute_all
 from goldthread.extracts.actions import file_digest, import_annex, measure_context
-from goldthread.extracts.models import MeasureValue
 from goldthread.extracts.queries import StoredAnnexA, load_table
 from goldthread.portal import ofsted
 from goldthread.portal.extract_views import NOT_EVERY_CHILD
+from goldthread.store.models import Figure
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def assert_same_rows_and_measures(extract, back):
         pd.testing.assert_frame_equal(back.table(spec.number)[list(spec.names)].reset_index(drop=True), stored,
                                       obj=spec.label)
     results = compute_all(back, measure_context(extract.council, extract.extract_date))
-    stored = {v.measure_id: (v.value, v.numerator, v.denominator) for v in MeasureValue.objects.filter(extract=extract)}
+    stored = {v.measure_id: (v.value, v.numerator, v.denominator) for v in Figure.objects.filter(extract=extract)}
     assert {mid: (r.value, r.numerator, r.denominator) for mid, r in results.items()} == stored
     assert sum(value is not None for value, _, _ in stored.values()) >= 20  # the comparison compared something
 

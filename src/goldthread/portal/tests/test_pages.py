@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from goldthread.conftest import NORTHBY, PASSWORD, PRACTITIONERS_CHILD, SAMPLE, SAMPLE_AS_AT
 from goldthread.councils.actions import set_target
 from goldthread.councils.models import MeasureTarget
-from goldthread.extracts.models import MeasureValue
+from goldthread.store.models import Figure
 
 
 def sample_upload(name: str = "annex-a.xlsx") -> SimpleUploadedFile:
@@ -58,12 +58,12 @@ def test_child_page_shows_the_child_across_lists(client, people, northby_extract
 def test_settings_change_recomputes_measures(client, people, northby_extract):
     client.force_login(people["council_admin"])
     url = reverse("portal:settings", args=[NORTHBY])
-    before = MeasureValue.objects.get(extract=northby_extract, measure_id="caseload_over_threshold").value
+    before = Figure.objects.get(extract=northby_extract, measure_id="caseload_over_threshold").value
     response = client.post(url, {"cp_visit_working_days": "10", "cin_visit_working_days": "20",
                                  "caseload_threshold": "0", "child_population": "",
                                  "target_cla_visits_in_timescale": "95"}, follow=True)
     assert "Settings saved" in response.content.decode()
-    after = MeasureValue.objects.get(extract=northby_extract, measure_id="caseload_over_threshold").value
+    after = Figure.objects.get(extract=northby_extract, measure_id="caseload_over_threshold").value
     assert before == 0 and after > 0  # every allocated worker is over a threshold of 0
     assert MeasureTarget.objects.get(measure_id="cla_visits_in_timescale").value == 95
     bad = client.post(url, {"cp_visit_working_days": "ten", "cin_visit_working_days": "20",

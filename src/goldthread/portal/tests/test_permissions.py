@@ -41,7 +41,9 @@ PUBLIC = {
     "health": "a liveness check for the load balancer; it says 'ok' and nothing else",
 }
 VALUES = {"la": NORTHBY, "measure_id": "cpp_visits_in_timescale", "child_id": PRACTITIONERS_CHILD, "team": "Team A",
-          "kind": "board"}
+          "kind": "board", "dimension_id": "gender"}
+# Pages that need a query to show anything (the one group of a breakdown whose children are listed).
+QUERIES = {"portal:breakdown_children": "group=Male"}
 PEOPLE = [*ROLE_USERS, "other_council", "national", "national_editor"]
 # What is posted where a form expects something else: text for a number or an id, an id no database holds,
 # a negative number, a number too large for any field, and numbers that are not finite.
@@ -197,7 +199,8 @@ def objects(northby_extract, upload, intervention, proposal, audit_objects, plan
 def url_for(name: str, needed: set[str], objects: dict[str, int]) -> str:
     if name.startswith("plans:"):  # two apps name an "action_id": the plan's actions take the plan action's
         objects = {**objects, "action_id": objects["plan_action_id"]}
-    return reverse(name, kwargs={key: objects.get(key, VALUES.get(key)) for key in needed})
+    url = reverse(name, kwargs={key: objects.get(key, VALUES.get(key)) for key in needed})
+    return f"{url}?{QUERIES[name]}" if name in QUERIES else url
 
 
 def test_every_url_declares_who_may_read_it_and_who_may_post_to_it():

@@ -166,7 +166,9 @@ def test_every_cin_census_measure_is_computed_and_declared(hand_made):
         "cin_referrals_per_10k": "cin_referrals_rate", "cin_re_referrals_12m": "cin_rereferral_rate",
         "cin_referrals_nfa": "cin_referrals_nfa", "cin_children_in_need_per_10k": "cin_at_31_march_rate",
         "cin_icpc_within_15wd": "cin_icpc_within_15wd", "cin_cpp_second_or_subsequent": "cpp_second_or_subsequent",
-        "cin_cpp_per_10k": "cpp_at_31_march_rate", "cin_cpp_open_2_years_plus": "cpp_2_years_plus"}
+        "cin_cpp_per_10k": "cpp_at_31_march_rate", "cin_cpp_open_2_years_plus": "cpp_2_years_plus",
+        "cin_assessments_within_45wd": "cin_assessments_within_45wd", "cin_section47s_per_10k": "s47_rate",
+        "cin_icpcs_per_10k": "icpc_rate", "cin_cpp_ended_2_years_plus": "cpp_ended_2_years_plus"}
 
 
 def test_rates_need_the_child_population(hand_made):

@@ -10,7 +10,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from goldthread.core.measures import REGISTRY
+from goldthread.core.measures import ANNEX_A, REGISTRY
 from goldthread.core.measures.registry import HIGHER, LOWER, NEITHER, PERCENT, RATE
 from goldthread.core.national.dfe import DFE_FOLDER, MARKERS
 from goldthread.core.national.indicators import (
@@ -36,10 +36,11 @@ REQUIRED = {
     "csww_turnover_rate", "csww_agency_rate", "csww_vacancy_rate", "csww_average_caseload",
     "csww_sickness_absence_rate", "s47_rate", "icpc_rate", "child_population", "ro3_csc_spend_per_child",
     "imd_average_score", "idaci_average_score",
+    # LAIT's (test_lait.py) and the rates computed from counts the CIN files print
+    "cin_assessments_within_45wd", "cpp_ended_2_years_plus", "cpp_ending_rate", "cpp_reviewed_on_time",
+    "cla_health_checks", "cla_dental_checks", "cla_missing_in_year", "cla_away_in_year", "cla_uasc_share",
+    "cla_starting_uasc_share", "cpp_starting_rate", "cin_episodes_started_rate", "cin_episodes_ended_rate",
 }
-# Annex A measures link to these, but no packaged file has the figures (see the report / module docstring):
-# no C2 assessments file; the care leaver files have no "in touch" breakdown.
-NOT_BUILT = {"cin_assessments_within_45wd", "care_leavers_in_touch"}
 
 HARTLEPOOL, BLACKPOOL, STOKE = "E06000001", "E06000009", "E06000021"
 BUCKINGHAMSHIRE, BUCKS_COUNTY = "E06000060", "E10000002"
@@ -63,6 +64,7 @@ PACKAGED_KINDS = {
     "ons_mid-year_population_estimates_2012_to_2024.csv": "ons_population",
     "RO3_LA_Data_2024-25_data_by_LA.ods": "ro3",
     "utla_deprivation.csv": "deprivation",
+    "bds_long_0.parquet": "lait",
 }
 
 
@@ -97,6 +99,9 @@ def test_required_indicators_are_declared_with_valid_metadata():
     assert "working days" in INDICATORS["cin_icpc_within_15wd"].definition
     table = metadata()
     assert list(table["id"]) == list(INDICATORS) and table["year_meaning"].str.len().gt(10).all()
+    rows = table.set_index("id")
+    assert rows.at["s47_rate", "local_measures"] == "s47_per_10k, cin_section47s_per_10k"
+    assert rows.at["s47_rate", "annex_a"] == "s47_per_10k"
 
 
 def test_packaged_source_files_exist(national):
@@ -104,15 +109,23 @@ def test_packaged_source_files_exist(national):
         assert list(national.folder.rglob(each.source_file)), each.source_file
 
 
-def test_annex_a_links_agree_both_ways():
+def test_twin_links_agree_both_ways():
+    """Several local measures may share a twin: the indicator lists them all (`links`), each naming it back."""
     for each in INDICATORS.values():
-        if each.annex_a is not None:
-            assert REGISTRY[each.annex_a].national == each.id, each.id
-    linked = {m.national for m in REGISTRY.values() if m.national}
-    for national_id in linked - NOT_BUILT:
-        assert national_id in INDICATORS, national_id
-        assert REGISTRY[INDICATORS[national_id].annex_a].national == national_id
-    assert not NOT_BUILT & set(INDICATORS)
+        naming_it = {m.id for m in REGISTRY.values() if m.national == each.id}
+        assert set(each.local_measures) == naming_it, each.id
+        assert len(each.local_measures) == len(set(each.local_measures)), each.id
+        if each.annex_a is not None:  # the Annex A one, when there is one
+            assert REGISTRY[each.annex_a].source == ANNEX_A and each.annex_a in each.local_measures
+        else:
+            assert not any(REGISTRY[m].source == ANNEX_A for m in each.local_measures), each.id
+    for m in REGISTRY.values():
+        if m.national:
+            assert m.national in INDICATORS, (m.id, m.national)
+    assert INDICATORS["cin_assessments_within_45wd"].local_measures == (
+        "assessments_within_45wd", "cin_assessments_within_45wd")
+    assert INDICATORS["cin_assessments_within_45wd"].annex_a == "assessments_within_45wd"
+    assert INDICATORS["cla_starting_rate"].annex_a is None  # its only twin is the SSDA903 measure
 
 
 # --------------------------------------------------------------------------- recognising files

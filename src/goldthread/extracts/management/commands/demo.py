@@ -15,8 +15,8 @@ from goldthread.councils.actions import load_councils
 from goldthread.councils.models import LocalAuthority
 from goldthread.extracts.actions import import_extract
 from goldthread.national.actions import load_packaged
-from goldthread.national.models import IndicatorValue
 from goldthread.plans.demo import date_extracts_as_received
+from goldthread.store.queries import has_national
 
 # The two demonstration councils: one recovering from 'inadequate' (strong a year after the demo's
 # latest extract, so its months show the climb), one doing well.
@@ -73,7 +73,7 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0, interactive=False)
         summary = load_councils()
         out.write(f"Councils: {summary.councils} loaded.")
-        if not IndicatorValue.objects.exists():
+        if not has_national():
             national = load_packaged()
             out.write(f"National data: {national.values:,} indicator values and {national.inspections:,} "
                       "Ofsted inspections loaded.")

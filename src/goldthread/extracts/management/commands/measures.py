@@ -1,4 +1,4 @@
-"""goldthread measures FILE_OR_LA [--as-at DATE] [--json]"""
+"""goldthread measures FILE_OR_LA [--as-at DATE] [--breakdowns] [--json]"""
 
 from __future__ import annotations
 
@@ -38,7 +38,12 @@ class Command(BaseCommand):
         parser.add_argument("--as-at", type=parse_date,
                             help="for a file: the extract date (default: proposed from the file); for a council: "
                                  "the latest extract on or before this date")
-        parser.add_argument("--json", action="store_true", help="print a JSON list of measures")
+        parser.add_argument("--json", action="store_true", help="print a JSON list of measures (with --breakdowns: "
+                                                                "of breakdowns)")
+        parser.add_argument("--breakdowns", action="store_true",
+                            help="each measure split by every dimension that applies to it, instead of the measures: "
+                                 "one object per measure and dimension with its cells (label, value, numerator, "
+                                 "denominator)")
         parser.add_argument("--population", type=int,
                             help="for a file: children aged 0-17 in the council, for the rates per 10,000")
 
@@ -53,6 +58,9 @@ class Command(BaseCommand):
             rows = self._from_council(source, options)
         if options["json"]:
             self.stdout.write(json.dumps(rows, indent=2))
+            return
+        if options["breakdowns"]:
+            self._print_breakdowns(rows)
             return
         england = {}
         if not from_file:  # a file is no council's: nothing published to compare it with
@@ -83,7 +91,11 @@ class Command(BaseCommand):
             if annex.date_proposal is not None:
                 how = f" (proposed: {annex.date_proposal.reason} Give --as-at to set it.)"
             self.stdout.write(f"{path.name}: measures as at {annex.extract_date:%d/%m/%Y}{how}\n")
-        results = compute_all(annex, ctx)
+        results = compute_all(annex, ctx, breakdowns=options["breakdowns"])
+        if options["breakdowns"]:
+            from goldthread.core.measures.breakdowns import breakdown_dicts
+
+            return breakdown_dicts(results)
         return [self._row(mid, r.value, r.numerator, r.denominator) for mid, r in results.items()]
 
     def _from_council(self, code: str, options) -> list[dict]:
@@ -97,9 +109,31 @@ class Command(BaseCommand):
                    "import one with 'goldthread import'.")
         if not options["json"]:
             self.stdout.write(f"{council}: measures as at {extract.extract_date:%d/%m/%Y}\n")
-        stored = {v.measure_id: v for v in extract.measure_values.all()}
+        if options["breakdowns"]:
+            from goldthread.store.queries import extract_breakdowns
+
+            return extract_breakdowns(extract)
+        stored = {v.measure_id: v for v in extract.figures.all()}
         return [self._row(mid, v.value, v.numerator, v.denominator) for mid in ids_from(ANNEX_A)
                 if (v := stored.get(mid)) is not None]
+
+    def _print_breakdowns(self, splits: list[dict]) -> None:
+        from goldthread.core.measures import REGISTRY
+        from goldthread.core.measures.dimensions import DIMENSIONS
+
+        for split in splits:
+            measure = REGISTRY[split["measure"]]
+            dimension = DIMENSIONS.get(split["dimension"])
+            self.stdout.write(f"\n{measure.title} by {dimension.title.lower() if dimension else split['dimension']}")
+            if not split["cells"]:
+                self.stdout.write("  (no rows to split)")
+            width = max((len(c["label"]) for c in split["cells"]), default=0)
+            for c in split["cells"]:
+                detail = ""
+                if c["denominator"] is not None and measure.unit == "percent":
+                    detail = (f"  ({format_value(c['numerator'], 'count')} of "
+                              f"{format_value(c['denominator'], 'count')})")
+                self.stdout.write(f"  {c['label']:<{width}}  {format_value(c['value'], measure.unit):>9}{detail}")
 
     @staticmethod
     def _row(mid: str, value, numerator, denominator) -> dict:

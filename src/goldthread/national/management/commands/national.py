@@ -20,7 +20,6 @@ from goldthread.national.actions import (
     load_packaged,
     refresh_risk,
 )
-from goldthread.national.models import IndicatorValue
 from goldthread.national.queries import (
     aggregates_frame,
     councils_frame,
@@ -29,6 +28,7 @@ from goldthread.national.queries import (
     neighbours_frame,
     values_frame,
 )
+from goldthread.store.queries import has_national
 
 
 def _missing(value) -> bool:
@@ -144,7 +144,7 @@ class Command(BaseCommand):
     # ------------------------------------------------------------------ benchmarks
     def _benchmarks(self, options):
         council = find_council(options["la"])
-        if not IndicatorValue.objects.exists():
+        if not has_national():
             refuse("No national data is loaded yet: run 'goldthread national load' first.")
         table = benchmarks(values_frame(), councils_frame(), neighbours_frame(), aggregates_frame(),
                            council.ons_code, year=options["year"], neighbour_model=options["neighbours"])
