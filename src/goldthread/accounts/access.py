@@ -294,6 +294,11 @@ def may_export_every_child(access: Access | None) -> bool:
     return access is not None and access.can(CHILD_LEVEL) and not access.own_children_only
 
 
+def may_change_settings(access: Access | None) -> bool:
+    """Change the council's settings, targets and population by group: the council's admins."""
+    return access is not None and access.can(SETTINGS)
+
+
 def may_withdraw_extracts(access: Access | None) -> bool:
     """Withdraw an extract the council's pages use (every number then follows the previous one), or reinstate
     it: the council's admins, who answer for its data."""

@@ -13,7 +13,14 @@ from goldthread.core.measures.registry import HIGHER, LOWER
 from goldthread.core.national.dfe import read_child_population
 from goldthread.core.national.lookups import read_councils
 
-from .models import ChildPopulation, CouncilSettings, LocalAuthority, MeasureTarget, MeasureTargetChange
+from .models import (
+    ChildPopulation,
+    CouncilSettings,
+    GroupPopulation,
+    LocalAuthority,
+    MeasureTarget,
+    MeasureTargetChange,
+)
 from .queries import measure_polarity
 
 # Fictional councils for the demo, tests and benchmarks. Codes in ranges no real council uses.
@@ -182,6 +189,9 @@ def save_settings(council: LocalAuthority, values: dict, targets: dict[str, floa
     (and changes nothing) when a target cannot be set."""
     from goldthread.extracts.actions import recompute_measures
 
+    # Only the targets that change are checked and set (the form sends one for every measure).
+    held = dict(MeasureTarget.objects.filter(council=council).values_list("measure_id", "value"))
+    targets = {measure_id: value for measure_id, value in targets.items() if held.get(measure_id) != value}
     problems = {measure_id: problem for measure_id, value in targets.items()
                 if (problem := _target_problem(council, measure_id, value))}
     if problems:
@@ -197,3 +207,51 @@ def save_settings(council: LocalAuthority, values: dict, targets: dict[str, floa
         for extract in council.extracts.all():
             recompute_measures(extract)
     data_changed(council)
+
+
+# --------------------------------------------------------------------------- populations by group
+
+
+class PopulationError(ValueError):
+    """Populations that cannot be saved; ``errors`` maps a field ("source" or a group) to a sentence."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+@transaction.atomic
+def set_group_populations(access, dimension: str, populations: dict[str, int | None], *, source: str) -> int:
+    """Replace the council's child population by group for one dimension (a blank group has none), all or
+    nothing: the groups must be the dimension's (`POPULATION_GROUPS`), each a whole number above 0, and where any
+    is given, where the figures come from. Only people who may change the council's settings. Returns how many
+    groups now have a population."""
+    from django.core.exceptions import PermissionDenied
+
+    from goldthread.accounts.access import may_change_settings
+    from goldthread.core.measures.disproportionality import POPULATION_GROUPS
+
+    if not may_change_settings(access):
+        raise PermissionDenied("Only the council's admins can give its population by group.")
+    if dimension not in POPULATION_GROUPS:
+        raise PopulationError({"dimension": f"Populations are given by {', '.join(POPULATION_GROUPS)}, "
+                                            f"not {dimension!r}."})
+    groups = POPULATION_GROUPS[dimension]
+    errors = {group: f"{group} is not a group of {dimension}." for group in populations if group not in groups}
+    for group, value in populations.items():
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            errors[group] = f"Enter the number of children in {group} as a whole number above 0, or leave it blank."
+    given = {group: value for group, value in populations.items() if value is not None}
+    source = source.strip()
+    if given and not source:
+        errors["source"] = "Say where the figures come from (for example, Census 2021 by ethnic group, ages 0 to 17)."
+    if errors:
+        raise PopulationError(errors)
+    council = access.council
+    GroupPopulation.objects.filter(council=council, dimension=dimension).delete()
+    GroupPopulation.objects.bulk_create([
+        GroupPopulation(council=council, dimension=dimension, group=group, population=value, source=source[:300],
+                        given_by_id=access.user_id)
+        for group, value in given.items()])
+    data_changed(council)
+    return len(given)

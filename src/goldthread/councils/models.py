@@ -145,3 +145,26 @@ class MeasureTargetChange(TargetPath):
 
     def __str__(self) -> str:
         return f"{self.council} {self.measure_id} target {self.value} from {self.at:%d/%m/%Y %H:%M}"
+
+
+class GroupPopulation(models.Model):
+    """The council's child population (aged 0 to 17) in one group of a dimension (an ethnic group, a sex, an age
+    band, disabled or not), as the council gave it, for the disproportionality page's rate ratios. goldthread
+    packages no population by group (its ONS estimates are 0-17 totals), so this is the council's own figure."""
+
+    council = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="group_populations")
+    dimension = models.CharField(max_length=40)
+    group = models.CharField(max_length=200)
+    population = models.PositiveIntegerField()
+    source = models.CharField(max_length=300, help_text="Where the figures come from (Census 2021, ONS...).")
+    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    given_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["council", "dimension", "group"]
+        constraints = [models.UniqueConstraint(fields=["council", "dimension", "group"],
+                                               name="one_population_per_council_dimension_and_group")]
+
+    def __str__(self) -> str:
+        return f"{self.council} {self.dimension} {self.group}: {self.population}"

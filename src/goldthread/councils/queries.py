@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .models import LocalAuthority, MeasureTarget, MeasureTargetChange
+from .models import GroupPopulation, LocalAuthority, MeasureTarget, MeasureTargetChange
 
 # A published national indicator used as a measure (in an improvement plan) is named "national:<indicator id>".
 NATIONAL_PREFIX = "national:"
@@ -41,3 +41,10 @@ def first_path(council: LocalAuthority, measure_id: str) -> MeasureTargetChange 
     return (MeasureTargetChange.objects.filter(council=council, measure_id=measure_id, value__isnull=False,
                                                target_date__isnull=False, baseline_date__isnull=False)
             .order_by("at", "pk").first())
+
+
+def group_populations(council: LocalAuthority, dimension: str) -> tuple[dict[str, int], GroupPopulation | None]:
+    """The council's child population by group for a dimension (group -> children), and one of its rows (which
+    says where the figures come from, who gave them and when); ({}, None) when it has given none."""
+    rows = list(GroupPopulation.objects.filter(council=council, dimension=dimension).select_related("given_by"))
+    return {r.group: r.population for r in rows}, (rows[0] if rows else None)

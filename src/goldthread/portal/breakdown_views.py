@@ -3,15 +3,20 @@ comes from goldthread.accounts.access, figures from goldthread.portal.splits."""
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from goldthread import charts, tables
-from goldthread.accounts.access import AGGREGATES, CHILD_LEVEL, council_view
+from goldthread.accounts.access import AGGREGATES, CHILD_LEVEL, SETTINGS, council_view, may_change_settings
 from goldthread.core.measures import REGISTRY
 from goldthread.core.measures.dimensions import DIMENSIONS
-from goldthread.core.measures.disproportionality import DIMENSION_IDS
+from goldthread.core.measures.disproportionality import DIMENSION_IDS, POPULATION_GROUPS, POPULATION_SOURCES
+from goldthread.councils.actions import PopulationError, set_group_populations
+from goldthread.councils.queries import group_populations
 from goldthread.tables import NUMBER, Column, Table
 
 from . import splits
@@ -91,7 +96,8 @@ def disproportionality(request, *, access):
         dimension_id = DIMENSION_IDS[0]
     dimension = DIMENSIONS[dimension_id]
     _, latest = _latest(access)
-    table = splits.disproportionality(latest, dimension_id)
+    populations, given = group_populations(access.council, dimension_id)
+    table = splits.disproportionality(latest, dimension_id, populations)
     offered = tables.PageDownloads(access.council.name, f"Disproportionality by {dimension.title.lower()}",
                                    latest.extract_date if latest else timezone.localdate())
     download = None
@@ -121,4 +127,44 @@ def disproportionality(request, *, access):
         "access": access, "council": access.council, "latest": latest, "table": table, "dimension": dimension,
         "choices": [DIMENSIONS[d] for d in DIMENSION_IDS], "stages": stages, "downloads": offered,
         "download": download, "rows": list(zip(table.rows, download.html_rows, strict=True)) if table else [],
-        "can_see_children": access.can(CHILD_LEVEL)})
+        "can_see_children": access.can(CHILD_LEVEL), "given": given,
+        "can_give_populations": may_change_settings(access)})
+
+
+def _population_form(dimension_id: str, data=None, initial: dict | None = None, source: str = "") -> forms.Form:
+    form = forms.Form(data, initial={**{f"group_{i}": v for i, v in (initial or {}).items()}, "source": source})
+    for number, group in enumerate(POPULATION_GROUPS[dimension_id]):
+        form.fields[f"group_{number}"] = forms.IntegerField(
+            label=group, required=False, min_value=1, max_value=10_000_000,
+            error_messages={"invalid": f"Enter the number of children in {group} as a whole number, or leave it "
+                                       "blank", "min_value": f"Enter a number above 0 for {group}, or leave it blank"})
+    form.fields["source"] = forms.CharField(label="Where the figures come from", required=False, max_length=300)
+    return form
+
+
+@council_view(SETTINGS, post=SETTINGS)
+def population_by_group(request, *, access):
+    """The council's child population by group for one dimension, which the disproportionality page compares the
+    children at each stage with (goldthread packages none by group)."""
+    dimension_id = request.GET.get("by", DIMENSION_IDS[0])
+    if dimension_id not in POPULATION_GROUPS:
+        dimension_id = DIMENSION_IDS[0]
+    groups = POPULATION_GROUPS[dimension_id]
+    held, given = group_populations(access.council, dimension_id)
+    initial = {number: held.get(group) for number, group in enumerate(groups)}
+    form = _population_form(dimension_id, request.POST or None, initial, given.source if given else "")
+    if request.method == "POST" and form.is_valid():
+        values = {group: form.cleaned_data[f"group_{number}"] for number, group in enumerate(groups)}
+        try:
+            set_group_populations(access, dimension_id, values, source=form.cleaned_data["source"])
+        except PopulationError as exc:
+            fields = {group: f"group_{number}" for number, group in enumerate(groups)}
+            for key, problem in exc.errors.items():
+                form.add_error(fields.get(key, "source"), problem)
+        else:
+            messages.success(request, f"Population by {DIMENSIONS[dimension_id].title.lower()} saved.")
+            return redirect(f"{reverse('portal:disproportionality', args=[access.council.ons_code])}"
+                            f"?by={dimension_id}")
+    return render(request, "portal/population_by_group.html", {
+        "access": access, "council": access.council, "dimension": DIMENSIONS[dimension_id], "form": form,
+        "given": given, "choices": [DIMENSIONS[d] for d in DIMENSION_IDS], "note": POPULATION_SOURCES[dimension_id]})

@@ -24,6 +24,7 @@ urlpatterns = [
     path("measures/<str:measure_id>/by/<str:dimension_id>/children/", breakdown_views.breakdown_children,
          name="breakdown_children"),
     path("disproportionality/", breakdown_views.disproportionality, name="disproportionality"),
+    path("disproportionality/population/", breakdown_views.population_by_group, name="population_by_group"),
     path("children/<text:child_id>/", views.child, name="child"),
     path("workforce/", views.workforce, name="workforce"),
     path("upload/", upload_views.upload, name="upload"),

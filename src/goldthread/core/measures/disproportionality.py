@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .breakdowns import breakdown
-from .dimensions import DIMENSIONS
+from .dimensions import CHILD_AGE_BANDS, DIMENSIONS, DISABLED, ETHNIC_GROUPS, NOT_DISABLED
 from .registry import REGISTRY, Context, Data, Result
 
 STAGES: tuple[tuple[str, str, str], ...] = (
@@ -44,6 +44,15 @@ POPULATION_SOURCES = {
                 "give its population by age band (ONS mid-year estimates by single year of age).",
     "disability": "goldthread packages no population of disabled children; the council can give its own "
                   "estimate.",
+}
+
+# The groups a council can give the child population of, per dimension (the others: Not recorded, Refused,
+# Unborn, 18 and over, have no population and keep their counts and shares only).
+POPULATION_GROUPS: dict[str, tuple[str, ...]] = {
+    "ethnicity": tuple(group for group in ETHNIC_GROUPS if group != "Refused or information not yet obtained"),
+    "gender": ("Male", "Female"),
+    "age_band": tuple(label for _, high, label in CHILD_AGE_BANDS if high < 18),
+    "disability": (DISABLED, NOT_DISABLED),
 }
 
 

@@ -81,3 +81,33 @@ def test_an_adviser_pools_a_measure_across_two_councils(page, log_in, browser_lo
     assert rows["Male"]["Pooled"] == "2"
     assert_accessible(page)
     browser_log.assert_no_console_errors()
+
+
+def test_an_admin_gives_the_population_by_gender_and_reads_the_rate_ratios(page, log_in, browser_log, people,
+                                                                          northby_extract):
+    log_in("ada", PASSWORD)
+    follow(page, page.get_by_role("link", name="Northby"))
+    follow(page, page.get_by_role("link", name="Disproportionality"))
+    follow(page, page.get_by_role("link", name="By gender", exact=True))
+    follow(page, page.get_by_role("link", name="Give the council's child population by gender"))
+    assert heading(page) == "Population by gender"
+    page.get_by_label("Male", exact=True).fill("a thousand")
+    page.get_by_label("Female", exact=True).fill("1000")
+    page.get_by_label("Where the figures come from").fill("ONS mid-2020")
+    follow(page, page.get_by_role("button", name="Save the population"))
+    assert page.locator(".govuk-error-summary").is_visible()  # the error summary names the field
+    assert_accessible(page)
+    page.get_by_label("Male", exact=True).fill("1000")
+    follow(page, page.get_by_role("button", name="Save the population"))
+    assert heading(page) == "Disproportionality"
+    def cells(group: str) -> list[str]:
+        line = page.locator("table[data-table=disproportionality] tbody tr").filter(
+            has=page.get_by_role("rowheader", name=group, exact=True))
+        return [c.strip() for c in line.locator("td").all_inner_texts()]
+
+    # share of the population, then (children, share, rate ratio) referred, assessed, on a plan, in care
+    assert cells("Female")[0] == "50.0%" and cells("Female")[-3:] == ["3", "75.0%", "1.50"]
+    assert cells("Male")[-3:] == ["1", "25.0%", "0.50"]
+    assert "the council's own figure: ONS mid-2020" in main_text(page)
+    assert_accessible(page)
+    browser_log.assert_no_console_errors()
