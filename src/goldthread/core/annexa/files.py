@@ -16,10 +16,9 @@ from pathlib import Path
 
 import python_calamine
 
+from ..zips import check_zip
 from .issues import UnreadableFile
 
-MAX_UNCOMPRESSED_BYTES = 1024**3  # a large council's Annex A is ~100 MB unzipped
-MAX_COMPRESSION_RATIO = 200
 MAX_ZIP_MEMBERS = 5000
 
 ACCEPTED = ("an Excel workbook (.xlsx or .xls), an OpenDocument spreadsheet (.ods), "
@@ -36,19 +35,8 @@ class RawSheet:
 
 
 def _check_zip(zf: zipfile.ZipFile, name: str) -> None:
-    infos = zf.infolist()
-    if len(infos) > MAX_ZIP_MEMBERS:
-        raise UnreadableFile(f"{name} holds {len(infos):,} files inside it, far more than a spreadsheet does, "
-                             "so it was not opened.")
-    total = 0
-    for info in infos:
-        total += info.file_size
-        if info.file_size > 10 * 1024**2 and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
-            raise UnreadableFile(f"{name} expands to far more than its size when unzipped (it looks like a "
-                                 "'zip bomb'), so it was not opened; an Annex A file is not compressed like that.")
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise UnreadableFile(f"{name} expands to {total / 1024**3:.1f} GB when unzipped, more than the 1 GB "
-                             "goldthread accepts, so it was not opened.")
+    check_zip(zf, name, max_members=MAX_ZIP_MEMBERS, holds="a spreadsheet does",
+              bomb_hint="; an Annex A file is not compressed like that")
 
 
 def sniff(head: bytes, name: str) -> str:

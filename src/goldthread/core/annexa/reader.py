@@ -24,13 +24,12 @@ import numpy as np
 import pandas as pd
 
 from .._gc import gc_paused
+from ..zips import MAX_COMPRESSION_RATIO, MAX_UNCOMPRESSED_BYTES  # noqa: F401 (the reader's public names)
 from . import spec as S
 from .codes import normalise_text
 from .dates import DateProposal, date_saved, propose_extract_date
 from .files import (  # noqa: F401 (the reader's public names, as before the split)
     ACCEPTED,
-    MAX_COMPRESSION_RATIO,
-    MAX_UNCOMPRESSED_BYTES,
     MAX_ZIP_MEMBERS,
     Progress,
     RawSheet,

@@ -33,14 +33,13 @@ import numpy as np
 import pandas as pd
 
 from .._gc import gc_paused
+from ..zips import check_zip
 from . import spec as S
 from .issues import ERROR, WARNING, Issue, UnreadableFile
 
 Progress = Callable[[str, int, int], None]
 
 MAX_XML_BYTES = 1024**3  # a large council's 903 XML is tens of MB
-MAX_UNCOMPRESSED_BYTES = 1024**3
-MAX_COMPRESSION_RATIO = 200
 MAX_ZIP_MEMBERS = 500
 ACCEPTED = ("the SSDA903 tables as CSV files (one file, or a folder or .zip of them) or the return's XML "
             "(<EXPSSDA903>)")
@@ -154,19 +153,7 @@ def _is_last(name: str, year: int | None) -> bool:
 
 
 def _check_zip(zf: zipfile.ZipFile, name: str) -> None:
-    infos = zf.infolist()
-    if len(infos) > MAX_ZIP_MEMBERS:
-        raise UnreadableFile(f"{name} holds {len(infos):,} files, far more than an SSDA903 return has, so it was "
-                             "not opened.")
-    total = 0
-    for info in infos:
-        total += info.file_size
-        if info.file_size > 10 * 1024**2 and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
-            raise UnreadableFile(f"{name} expands to far more than its size when unzipped (it looks like a 'zip "
-                                 "bomb'), so it was not opened.")
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise UnreadableFile(f"{name} expands to {total / 1024**3:.1f} GB when unzipped, more than the 1 GB "
-                             "goldthread accepts, so it was not opened.")
+    check_zip(zf, name, max_members=MAX_ZIP_MEMBERS, holds="an SSDA903 return has")
 
 
 def _what(path: Path) -> str:
