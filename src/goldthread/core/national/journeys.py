@@ -202,13 +202,15 @@ def journey(inspections: pd.DataFrame, la_code: str, *, as_of=None, code_map: Co
             if not pd.isna(ended) and ended < as_of:
                 end, reason[last] = ended, UNTIL_ABOLISHED
         until[last] = end
-    ranks = graded["grade"].map(GRADE_RANK)
+    ranks = graded["grade"].map(GRADE_RANK).astype(float)  # numbers even when there is no graded row
     step = ranks.diff()
     change = step.map(lambda s: "first" if pd.isna(s) else "up" if s > 0 else "down" if s < 0 else "same")
     rows["change"] = change
     rows["grade_until"] = until
     rows["in_grade_until"] = reason
-    rows["days_in_grade"] = (rows["grade_until"] - rows["publication_date"]).dt.days.astype("Int64")
+    # as dates even when the council has no row yet (an empty column has no dates to say so)
+    rows["days_in_grade"] = (pd.to_datetime(rows["grade_until"]) - pd.to_datetime(rows["publication_date"])
+                             ).dt.days.astype("Int64")
     if rows["la_name"].isna().all() and code_map is not None and code_map.canonical(code):
         rows["la_name"] = code_map.council(code)["la_name"]
     return rows[JOURNEY_COLUMNS].reset_index(drop=True)
