@@ -21,6 +21,19 @@ ROLE_USERS = {"viewer": "vera", "practitioner": "pat", "analyst": "ana", "audito
               "council_admin": "ada"}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "slow: takes tens of seconds; its file is run first, so the test workers finish together")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files holding a slow test first (stable otherwise): `./dev test` hands whole files to two workers in
+    this order, and a long file handed out last would leave one worker idle while the other finishes it.
+    (Browser tests still run after the others: goldthread.testing's hook runs after this one.)"""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow") is not None}
+    items.sort(key=lambda item: item.path not in slow_files)
+
+
 @pytest.fixture(autouse=True)
 def quick_passwords(settings):
     """Tests hash the named users' passwords quickly (production uses Django's PBKDF2, see settings.py): with
@@ -62,6 +75,28 @@ def northby_extract(councils, sample_annex):
 
     annex, digest = sample_annex
     return import_annex(councils.get(ons_code=NORTHBY), annex, sha256=digest, source_name=SAMPLE.name).extract
+
+
+_PACKAGED_NATIONAL: list = []
+
+
+@pytest.fixture(autouse=True)
+def packaged_national_read_once(monkeypatch):
+    """`load_packaged()` reads every packaged national file (about 5 s) and a dozen tests call it: each test
+    process reads them once. Loading neither changes the files nor the tables read from them (checked when
+    this was added: every table equal after a load with the early-warning refresh); a folder given explicitly
+    is still read each time."""
+    import goldthread.national.actions as national_actions
+    from goldthread.core.national.bundle import load_all
+
+    def read_once(folder=None):
+        if folder is not None:
+            return load_all(folder)
+        if not _PACKAGED_NATIONAL:
+            _PACKAGED_NATIONAL.append(load_all())
+        return _PACKAGED_NATIONAL[0]
+
+    monkeypatch.setattr(national_actions, "load_all", read_once)
 
 
 @pytest.fixture(autouse=True)

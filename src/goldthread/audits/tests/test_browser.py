@@ -79,6 +79,7 @@ def audit_group(page) -> dict[str, str]:
     return {row["Measure"]: row["Value"] for row in table(page, f"{AUDIT_GROUP} measures")}
 
 
+@pytest.mark.slow
 def test_the_audit_loop_in_a_browser(page, log_in, browser_log, people, northby_extract, live_server):
     from goldthread.audits.models import Audit
     from goldthread.portal import data as portal_data

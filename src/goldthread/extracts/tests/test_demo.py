@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -14,6 +15,7 @@ from goldthread.national.actions import load_packaged
 from goldthread.store.queries import has_national
 
 
+@pytest.mark.slow
 def test_demo_sets_up_councils_extracts_national_data_and_logins(db, settings, tmp_path, monkeypatch, capsys):
     settings.DATA_DIR = tmp_path
     monkeypatch.setattr(demo, "DEMO_COUNCILS", tuple((code, {**config, "size": "small"})

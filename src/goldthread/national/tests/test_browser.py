@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BAD_CSV = "la_code,kind,start_date\nSheffield,dfe_adviser,01/01/2024\nNowhere Borough,trust,01/01/2024\n"
 
 
+@pytest.mark.slow
 def test_a_national_editor_reads_the_national_picture_and_keeps_the_register(page, log_in, browser_log, people,
                                                                             live_server, tmp_path):
     load_packaged(with_risk=False)

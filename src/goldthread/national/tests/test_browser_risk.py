@@ -17,6 +17,7 @@ from .risk_setup import store_packaged_risk
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.slow
 def test_an_adviser_reads_the_early_warning_lists_and_a_councils_questions(page, log_in, browser_log, people,
                                                                            live_server):
     load_packaged(with_risk=False)

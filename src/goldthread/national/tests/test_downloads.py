@@ -30,6 +30,7 @@ def html_of(client, url: str, params: dict | None = None) -> str:
     return response.content.decode()
 
 
+@pytest.mark.slow
 def test_national_tables_download_with_the_values_the_pages_show(client, people, councils):
     load_packaged(with_risk=False)  # the tables here read the published figures, not the early-warning scores
     Intervention.objects.create(council=councils.get(ons_code=DONCASTER), kind="commissioner",

@@ -55,6 +55,7 @@ def counts() -> dict[str, int]:
         m.__name__: m.objects.count() for m in (Inspection, StatisticalNeighbour, NationalFile, Intervention)}
 
 
+@pytest.mark.slow
 def test_packaged_data_loads_and_serves_benchmarks_and_journeys(db, capsys):
     report = load_packaged(with_risk=False)
     assert report.inspections == Inspection.objects.count() > 700

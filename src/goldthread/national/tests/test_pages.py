@@ -58,6 +58,7 @@ def cells(row: str) -> list[str]:
     return [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in found]
 
 
+@pytest.mark.slow
 def test_the_national_pages_show_the_published_figures(client, people):
     report = load_packaged(with_risk=False)
     assert report.risk is None and not RiskScore.objects.exists()

@@ -31,6 +31,7 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
+@pytest.mark.slow
 def test_risk_writes_one_row_per_council_with_its_next_inspection_and_the_caveat_beside_it(councils, tmp_path,
                                                                                              capsys):
     store_packaged_risk()  # the backtest on these figures is stored: the command reuses it

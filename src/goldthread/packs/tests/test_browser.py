@@ -37,6 +37,7 @@ def _download(page, found: Findings, kind: str, tmp_path: Path) -> bytes:
     return target.read_bytes()
 
 
+@pytest.mark.slow
 def test_making_and_downloading_every_pack_kind(page, log_in, browser_log, northby_extract, people, job_worker,
                                                 tmp_path):
     make_board(northby_extract, people)

@@ -101,6 +101,7 @@ def newer_extract(tmp_path) -> str:
     return str(path)
 
 
+@pytest.mark.slow
 def test_the_improvement_plan_in_a_browser(page, log_in, browser_log, people, northby_extract, job_worker,
                                            live_server, tmp_path):
     from goldthread.extracts.models import Extract

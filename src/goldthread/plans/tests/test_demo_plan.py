@@ -44,6 +44,7 @@ def demo(councils, people, tmp_path):  # about 25 s: three imports and the audit
     return northby
 
 
+@pytest.mark.slow
 def test_the_demo_dates_its_extracts_plan_and_audits_in_the_past_and_its_board_sees_what_it_knew(demo):
     now = timezone.now()
     extracts = list(Extract.objects.filter(council=demo).order_by("extract_date"))

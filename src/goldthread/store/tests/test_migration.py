@@ -39,6 +39,7 @@ def migrate(targets) -> MigrationExecutor:
     return executor
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_move_to_the_store_keeps_every_stored_value(settings, tmp_path, monkeypatch):
     settings.DATA_DIR = tmp_path
